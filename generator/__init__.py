@@ -1,0 +1,1 @@
+"""Craftbook: YAML playbooks for contact-center teams → a Material for MkDocs site."""

@@ -1,0 +1,118 @@
+"""`craftbook` command line: options only; the work lives in plain functions.
+
+Exit codes are decided here and only here: 0 success, 1 failure, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import CraftbookError
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "-f",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="MkDocs configuration file.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="craftbook")
+def main() -> None:
+    """Craftbook: YAML playbooks → a searchable Material for MkDocs site."""
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path), default=Path("playbooks"))
+@click.option("--stale", is_flag=True, help="List documents past their review date (not an error).")
+def check(path: Path, stale: bool) -> None:
+    """Validate a library folder or one file; report every problem at once."""
+    from .commands import check_library
+
+    report = check_library(path, stale=stale)
+    click.echo(report)
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: site/].")
+@click.option("--playbooks", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Library folder.")
+@click.option("--drafts", is_flag=True, help="Include documents with status: draft.")
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "members"]),
+    default="public",
+    show_default=True,
+    help="public leaves out every access: members document.",
+)
+@click.option("--strict", is_flag=True, help="Fail on MkDocs warnings.")
+def build(
+    config_file: Path, out: Path | None, playbooks: Path | None, drafts: bool, audience: str, strict: bool
+) -> None:
+    """Build the static site (into a temporary folder, swapped in on success)."""
+    from .site import BuildOptions
+    from .site import build as build_site
+
+    if not config_file.exists():
+        raise click.UsageError(f"no MkDocs configuration at {config_file}", ctx=click.get_current_context())
+    result = build_site(
+        BuildOptions(
+            config_file=config_file,
+            out=out,
+            playbooks=playbooks,
+            drafts=drafts,
+            audience=audience,
+            strict=strict,
+        )
+    )
+    click.echo(f"built {result}")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Serve the site and rebuild when a YAML file or page changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+@main.command()
+@click.option(
+    "--playbooks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("playbooks"),
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the generated Markdown into.",
+)
+@click.option("--drafts", is_flag=True)
+@click.option("--audience", type=click.Choice(["public", "members"]), default="public", show_default=True)
+def generate(playbooks: Path, out: Path, drafts: bool, audience: str) -> None:
+    """Write the generated Markdown only (for builders that run no MkDocs plugins)."""
+    from .site import GenerateOptions
+    from .site import generate as generate_pages
+
+    result = generate_pages(GenerateOptions(playbooks=playbooks, out=out, drafts=drafts, audience=audience))
+    click.echo(f"{len(result.files)} files in {out} ({result.written} changed)")
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except CraftbookError as exc:  # pragma: no cover - click handles ClickException itself
+        exc.show()
+        sys.exit(exc.exit_code)

@@ -1,0 +1,61 @@
+"""Korean UI words for the enums of the content model, and where each kind lives."""
+
+from __future__ import annotations
+
+KIND_DIR = {
+    "role-playbook": "playbooks",
+    "lesson": "lessons",
+    "scorecard": "scorecards",
+    "script": "scripts",
+    "resource": "resources",
+    "edition": "editions",
+}
+KIND_LABEL = {
+    "role-playbook": "역할 플레이북",
+    "lesson": "교육안",
+    "scorecard": "평가표",
+    "script": "상담 스크립트",
+    "resource": "추천 자료",
+    "edition": "큐레이션 호",
+}
+KIND_ICON = {
+    "role-playbook": "🧭",
+    "lesson": "🎓",
+    "scorecard": "📋",
+    "script": "💬",
+    "resource": "📚",
+    "edition": "📰",
+}
+ROLE_LABEL = {
+    "trainer": "사내강사",
+    "qa": "QA 평가자",
+    "supervisor": "수퍼바이저",
+    "manager": "매니저",
+    "agent": "상담사",
+}
+ROLE_TRACK_ORDER = ("trainer", "qa", "supervisor", "manager", "agent")
+OUTCOME_LABEL = {
+    "retained": "유지",
+    "downgraded": "요금제 변경",
+    "cancelled": "해지",
+    "escalated": "이관",
+    "resolved": "해결",
+}
+CADENCE_LABEL = {
+    "per-contact": "상담마다",
+    "daily": "매일",
+    "weekly": "매주",
+    "monthly": "매월",
+    "quarterly": "분기마다",
+}
+METHOD_LABEL = {
+    "lecture": "강의",
+    "discussion": "토론",
+    "demo": "시연",
+    "role-play": "롤플레이",
+    "practice": "실습",
+    "quiz": "퀴즈",
+    "reflection": "성찰",
+}
+CHANNEL_LABEL = {"call": "전화", "chat": "채팅", "email": "이메일", "messenger": "메신저"}
+REVIEW_LABEL = {"fresh": "최신", "stale": "검토 필요", "unknown": "검토일 없음"}

@@ -1,0 +1,277 @@
+"""The whole set of documents: ids, cross-references and the rules that span files.
+
+`load_library` gathers every problem of every file before it gives up, so a trainer
+fixes a whole library in one pass instead of one error per run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from .diagnose import Problem, did_you_mean, explain_validation_error
+from .errors import Diagnostic, ValidationFailed
+from .load import DEFAULT_MAX_BYTES, LoadedFile, discover, load_file
+from .models import KINDS, MODEL_BY_KIND, DocumentBase, Edition, Lesson, RolePlaybook, Script
+from .rules import document_rules
+
+Audience = Literal["public", "members"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    doc: DocumentBase
+    file: LoadedFile
+
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+
+@dataclass
+class Library:
+    """Validated documents by id, in a stable order (kind, then id)."""
+
+    root: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.entries
+
+    def get(self, doc_id: str) -> DocumentBase | None:
+        entry = self.entries.get(doc_id)
+        return entry.doc if entry else None
+
+    def of_kind(self, kind: str) -> list[DocumentBase]:
+        return [e.doc for e in self if e.doc.kind == kind]
+
+    def select(self, *, drafts: bool = False, audience: Audience = "public") -> Library:
+        """The documents a given build publishes: drafts and members-only left out unless asked."""
+        kept = {
+            doc_id: entry
+            for doc_id, entry in self.entries.items()
+            if (drafts or entry.doc.status != "draft") and (audience == "members" or entry.doc.access != "members")
+        }
+        return Library(self.root, kept)
+
+
+def _diagnostic(loaded: LoadedFile, problem: Problem) -> Diagnostic:
+    path, message, at_key = problem
+    mark = loaded.source.locate(path, at_key=at_key)
+    return Diagnostic(loaded.name, mark.line, mark.column, message)
+
+
+def validate_document(loaded: LoadedFile) -> tuple[DocumentBase | None, list[Diagnostic]]:
+    data = loaded.data
+    kind = data.get("kind")
+    if "kind" not in data:
+        mark = loaded.source.locate(())
+        return None, [
+            Diagnostic(
+                loaded.name,
+                mark.line,
+                mark.column,
+                f"kind: required field is missing; add `kind:` with one of {', '.join(KINDS)}",
+            )
+        ]
+    if kind not in MODEL_BY_KIND:
+        mark = loaded.source.locate(("kind",))
+        return None, [
+            Diagnostic(
+                loaded.name,
+                mark.line,
+                mark.column,
+                f"kind: expected one of {', '.join(repr(k) for k in KINDS)}, got {kind!r}{did_you_mean(kind, KINDS)}",
+            )
+        ]
+    model = MODEL_BY_KIND[str(kind)]
+    try:
+        doc = model.model_validate(data)
+    except ValidationError as exc:
+        problems = explain_validation_error(exc, loaded, model)
+        return None, [_diagnostic(loaded, p) for p in problems]
+    return doc, [_diagnostic(loaded, p) for p in document_rules(doc)]
+
+
+def _references(doc: DocumentBase) -> Iterable[tuple[tuple, str, str | None]]:
+    """(path, referenced id, required kind or None) for every cross-reference."""
+    for i, ref in enumerate(doc.related):
+        yield ("related", i), ref, None
+    if isinstance(doc, RolePlaybook):
+        for i, ref in enumerate(doc.lessons):
+            yield ("lessons", i), ref, "lesson"
+        for i, ref in enumerate(doc.scripts):
+            yield ("scripts", i), ref, "script"
+    if isinstance(doc, Lesson):
+        for i, ref in enumerate(doc.prerequisites):
+            yield ("prerequisites", i), ref, "lesson"
+        for i, roleplay in enumerate(doc.roleplays):
+            if roleplay.script:
+                yield ("roleplays", i, "script"), roleplay.script, "script"
+    if isinstance(doc, Edition):
+        for i, pick in enumerate(doc.picks):
+            yield ("picks", i, "ref"), pick.ref, None
+
+
+def _cross_file_rules(library: Library) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    ids = list(library.entries)
+    for entry in library:
+        for path, ref, required in _references(entry.doc):
+            target = library.get(ref)
+            where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path)
+            where = where.replace(".[", "[")
+            if target is None:
+                candidates = [i for i in ids if required is None or library.entries[i].doc.kind == required]
+                message = f"{where}: no document with id {ref!r}{did_you_mean(ref, candidates)}"
+            elif required and target.kind != required:
+                message = f"{where}: {ref!r} is a {target.kind}, expected a {required}"
+            else:
+                continue
+            diagnostics.append(_diagnostic(entry.file, (path, message, False)))
+    diagnostics += _prerequisite_cycles(library)
+    diagnostics += _edition_numbers(library)
+    return diagnostics
+
+
+def _prerequisite_cycles(library: Library) -> list[Diagnostic]:
+    graph = {
+        doc.id: [p for p in doc.prerequisites if isinstance(library.get(p), Lesson)]
+        for doc in library.of_kind("lesson")
+        if isinstance(doc, Lesson)
+    }
+    diagnostics: list[Diagnostic] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    for a, b in itertools.pairwise(cycle):
+                        lesson = library.entries[a]
+                        index = lesson.doc.prerequisites.index(b)  # type: ignore[attr-defined]
+                        diagnostics.append(
+                            _diagnostic(
+                                lesson.file,
+                                (
+                                    ("prerequisites", index),
+                                    f"prerequisites[{index}]: prerequisite cycle {' → '.join(cycle)}; "
+                                    "remove one of these prerequisites",
+                                    False,
+                                ),
+                            )
+                        )
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return diagnostics
+
+
+def _edition_numbers(library: Library) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    editions = sorted(
+        (e for e in library if isinstance(e.doc, Edition)),
+        key=lambda e: (e.doc.number, e.doc.id),  # type: ignore[attr-defined]
+    )
+    by_number: dict[int, Entry] = {}
+    for entry in editions:
+        doc = entry.doc
+        assert isinstance(doc, Edition)
+        if doc.number in by_number:
+            other = by_number[doc.number]
+            diagnostics.append(
+                _diagnostic(
+                    entry.file,
+                    (
+                        ("number",),
+                        f"number: edition {doc.number} is also {other.file.name} ({other.id}); "
+                        "edition numbers must be unique",
+                        False,
+                    ),
+                )
+            )
+        by_number.setdefault(doc.number, entry)
+    ordered = [by_number[n] for n in sorted(by_number)]
+    for before, after in itertools.pairwise(ordered):
+        if after.doc.date < before.doc.date:  # type: ignore[attr-defined]
+            diagnostics.append(
+                _diagnostic(
+                    after.file,
+                    (
+                        ("date",),
+                        f"date: edition {after.doc.number} is dated before edition "  # type: ignore[attr-defined]
+                        f"{before.doc.number} ({before.doc.date}); numbers must increase with dates",  # type: ignore[attr-defined]
+                        False,
+                    ),
+                )
+            )
+    return diagnostics
+
+
+def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
+    """Load and validate every file under root; raise ValidationFailed listing every problem."""
+    root = Path(root)
+    if not root.exists():
+        raise ValidationFailed([Diagnostic(str(root), 1, 1, "no such file or folder")])
+    diagnostics: list[Diagnostic] = []
+    library = Library(root if root.is_dir() else root.parent)
+    for path, name in discover(root):
+        loaded = load_file(path, name, max_bytes=max_bytes)
+        if isinstance(loaded, Diagnostic):
+            diagnostics.append(loaded)
+            continue
+        doc, problems = validate_document(loaded)
+        diagnostics += problems
+        if doc is None:
+            continue
+        if doc.id in library.entries:
+            first = library.entries[doc.id].file
+            here = loaded.source.locate(("id",))
+            there = first.source.locate(("id",))
+            diagnostics.append(
+                Diagnostic(
+                    loaded.name,
+                    here.line,
+                    here.column,
+                    f"id: {doc.id!r} is already used by {first.name}:{there.line}:{there.column}; ids must be unique",
+                )
+            )
+            diagnostics.append(
+                Diagnostic(
+                    first.name,
+                    there.line,
+                    there.column,
+                    f"id: {doc.id!r} is also used by {loaded.name}:{here.line}:{here.column}; ids must be unique",
+                )
+            )
+            continue
+        library.entries[doc.id] = Entry(doc, loaded)
+    if root.is_dir():
+        diagnostics += _cross_file_rules(library)
+    if diagnostics:
+        raise ValidationFailed(diagnostics)
+    library.entries = dict(sorted(library.entries.items(), key=lambda kv: (KINDS.index(kv[1].doc.kind), kv[0])))
+    return library
+
+
+__all__ = ["Audience", "Entry", "Library", "Script", "load_library", "validate_document"]

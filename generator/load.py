@@ -1,0 +1,258 @@
+"""YAML file → plain data that remembers the line and column of every key and value.
+
+PyYAML gives marks only for syntax errors. Schema errors need them too, so we compose
+the node graph ourselves and build the data from it, keeping a `SourceMap` from each
+key path (`("steps", "open", "next", 1, "go")`) to where it stands in the file. The
+same walk enforces the resource limits an untrusted file must not exceed (size, depth,
+alias expansion) and refuses duplicate keys, which plain loaders silently drop.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Diagnostic
+
+KeyPath = tuple[str | int, ...]
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+MAX_ALIASES = 500
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """How a scalar was written, so errors can explain surprising YAML typing."""
+
+    text: str
+    tag: str
+    quoted: bool
+
+
+@dataclass
+class SourceMap:
+    values: dict[KeyPath, Mark] = field(default_factory=dict)
+    keys: dict[KeyPath, Mark] = field(default_factory=dict)
+    scalars: dict[KeyPath, Scalar] = field(default_factory=dict)
+
+    def locate(self, path: KeyPath, *, at_key: bool = False) -> Mark:
+        """The mark of `path`, or of its nearest ancestor that has one."""
+        probe = tuple(path)
+        if at_key and probe in self.keys:
+            return self.keys[probe]
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            if probe in self.keys:
+                return self.keys[probe]
+            probe = probe[:-1]
+        return self.values.get((), Mark(1, 1))
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    name: str  # relative to the library root, with forward slashes
+    data: dict[str, Any]
+    source: SourceMap
+
+
+class LoadError(Exception):
+    def __init__(self, mark: Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _mark(node: Node | yaml.Mark) -> Mark:
+    start = node.start_mark if isinstance(node, Node) else node
+    return Mark(start.line + 1, start.column + 1)
+
+
+def _syntax_hint(problem: str, text: str, mark: yaml.Mark | None) -> str:
+    line = ""
+    if mark is not None:
+        lines = text.splitlines()
+        if 0 <= mark.line < len(lines):
+            line = lines[mark.line]
+    if "\t" in problem or "'\\t'" in problem or (line and "\t" in line[: (mark.column + 1 if mark else 0)]):
+        return "tabs cannot indent YAML; indent with spaces (2 per level)"
+    if "：" in line:
+        return "a full-width colon '：' does not separate a key from its value; type ':' followed by a space"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, e.g. title: \"A: B\""
+    return ""
+
+
+class _Builder:
+    """Turns a composed node graph into plain data plus a SourceMap."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.source = SourceMap()
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: Node, path: KeyPath, depth: int = 0) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise LoadError(
+                _mark(node),
+                f"the document expands to more than {MAX_NODES:,} values "
+                "(aliases that multiply each other?); write the content out plainly",
+            )
+        if depth > MAX_DEPTH:
+            raise LoadError(_mark(node), f"nested deeper than {MAX_DEPTH} levels")
+        self.source.values.setdefault(path, _mark(node))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        raise LoadError(_mark(node), f"unsupported YAML node {node.tag}")
+
+    def scalar(self, node: ScalarNode, path: KeyPath) -> Any:
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise LoadError(_mark(node), "merge keys ('<<') are not supported; write the keys out")
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise LoadError(_mark(node), f"cannot read value {node.value!r}: {exc}") from exc
+        self.source.scalars[path] = Scalar(node.value, node.tag, node.style not in (None, ""))
+        return nfc(value) if isinstance(value, str) else value
+
+    def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, Mark] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise LoadError(_mark(key_node), "a key must be a plain word, not a list or mapping")
+            key = self.scalar(key_node, (*path, "<key>"))
+            self.source.scalars.pop((*path, "<key>"), None)
+            if isinstance(key, str):
+                key = nfc(key)
+            if key in first_seen:
+                seen = first_seen[key]
+                raise LoadError(
+                    _mark(key_node),
+                    f"duplicate key {key!r} (first at line {seen.line}); "
+                    "YAML would silently keep only one of them: remove or rename one",
+                )
+            first_seen[key] = _mark(key_node)
+            child = (*path, key)
+            self.source.keys[child] = _mark(key_node)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+
+def _prescan(text: str) -> None:
+    """Reject deep nesting and alias floods before composing: the composer recurses."""
+    depth = 0
+    aliases = 0
+    documents = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise LoadError(_mark(event.start_mark), "one YAML document per file; remove '---' and split the file")
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LoadError(_mark(event.start_mark), f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise LoadError(
+                    _mark(event.start_mark),
+                    f"more than {MAX_ALIASES} aliases ('*name'); write the content out plainly",
+                )
+
+
+def parse_text(text: str) -> tuple[dict[str, Any], SourceMap]:
+    """Parse one YAML document; raise LoadError with a located, explained message."""
+    try:
+        _prescan(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except LoadError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = _syntax_hint(problem, text, mark)
+        message = f"invalid YAML: {problem}" + (f"; {hint}" if hint else "")
+        raise LoadError(_mark(mark) if mark else Mark(1, 1), message) from exc
+    except yaml.YAMLError as exc:
+        raise LoadError(Mark(1, 1), f"invalid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise LoadError(Mark(1, 1), f"nested deeper than {MAX_DEPTH} levels") from exc
+    if root is None:
+        raise LoadError(Mark(1, 1), "empty file: expected a mapping with at least kind, id, title, summary")
+    builder = _Builder(text)
+    data = builder.build(root, ())
+    if not isinstance(data, dict):
+        raise LoadError(
+            _mark(root),
+            f"expected a mapping (key: value lines) at the top of the file, got {type(data).__name__}",
+        )
+    return data, builder.source
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 with or without a byte-order mark; decomposed Hangul is recomposed later."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(Mark(line, column), "file is not UTF-8; save it as UTF-8") from exc
+
+
+def load_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile | Diagnostic:
+    """Load one file, or say precisely why not."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(
+                Mark(1, 1),
+                f"file is {size:,} bytes, over the limit of {max_bytes:,}; split it into smaller documents",
+            )
+        data, source = parse_text(decode(path.read_bytes()))
+    except LoadError as exc:
+        return Diagnostic(name, exc.mark.line, exc.mark.column, exc.message)
+    except OSError as exc:
+        return Diagnostic(name, 1, 1, f"cannot read file: {exc.strerror or exc}")
+    return LoadedFile(path=path, name=name, data=data, source=source)
+
+
+def discover(root: Path) -> list[tuple[Path, str]]:
+    """Every .yaml/.yml file under root (or root itself), sorted for stable output."""
+    if root.is_file():
+        return [(root, root.name)]
+    found = [
+        p
+        for p in root.rglob("*")
+        if p.suffix in (".yaml", ".yml")
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
+    return sorted((p, p.relative_to(root).as_posix()) for p in found)

@@ -1,0 +1,399 @@
+"""Validated library → every generated page, as Markdown text, in memory.
+
+Nothing here writes files or knows MkDocs: `render_site` returns {path: content} and
+`generator.site` writes it. Templates only lay out ready data; every value they print
+is escaped for Markdown and HTML unless a filter here has already made it safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import posixpath
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from . import labels
+from .library import Library
+from .models import DocumentBase, Edition, Lesson, RolePlaybook, Script
+from .text import attr, escape_inline, html_text, render_markdown, safe_url
+
+PAGE_SIZE = 50
+TRACK_PREVIEW = 8
+BACKLINK_LIMIT = 20
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    today: dt.date
+    site_url: str = ""
+    drafts: bool = False
+    audience: str = "public"
+    templates: tuple[Path, ...] = ()
+
+
+def doc_path(doc: DocumentBase) -> str:
+    return f"{labels.KIND_DIR[doc.kind]}/{doc.id}.md"
+
+
+def sort_key(text: str) -> str:
+    """가나다 order: NFC Hangul syllables are in dictionary order by code point."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def slugify(text: str) -> str:
+    """URL slug that keeps Hangul readable: 해지 방어 → 해지-방어."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-")
+
+
+def review_state(doc: DocumentBase, today: dt.date) -> str:
+    if doc.reviewed is None:
+        return "unknown"
+    return "stale" if today > doc.reviewed + dt.timedelta(days=doc.review_every) else "fresh"
+
+
+def _finalize(value: Any) -> Any:
+    """Autoescape for Markdown: anything not already marked safe prints as plain text."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return escape_inline(value)
+
+
+def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+    # An organisation may override any template by putting one of the same name first.
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader([str(d) for d in extra_dirs]), jinja2.FileSystemLoader(str(TEMPLATES))]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = lambda text: render_markdown(text) if text else Markup("")
+    env.filters["attr"] = attr
+    env.filters["html"] = html_text
+    env.filters["text"] = lambda v: Markup(escape_inline(v))
+    env.filters["url"] = safe_url
+    env.globals["labels"] = labels
+    return env
+
+
+@dataclass
+class Pagination:
+    items: list[DocumentBase]
+    number: int
+    count: int
+    path: str
+    first_path: str
+
+    def page_path(self, number: int) -> str:
+        return self.first_path if number == 1 else self.first_path.replace("index.md", f"page_{number}.md")
+
+
+@dataclass
+class SiteIndex:
+    """Everything the pages need to know about each other, computed once."""
+
+    library: Library
+    today: dt.date
+    by_role: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
+    by_tag: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
+    tag_slugs: dict[str, str] = field(default_factory=dict)
+    backlinks: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, library: Library, today: dt.date) -> SiteIndex:
+        index = cls(library, today)
+        for entry in library:
+            doc = entry.doc
+            for role in doc.all_roles:
+                index.by_role[role].append(doc)
+            for tag in doc.tags:
+                index.by_tag[tag].append(doc)
+            for ref in set(references(doc)):
+                if ref in library and ref != doc.id:
+                    index.backlinks[ref].append(doc)
+        used: set[str] = set()
+        for tag in sorted(index.by_tag, key=sort_key):
+            slug = slugify(tag) or "tag"
+            candidate, n = slug, 2
+            while candidate in used:
+                candidate, n = f"{slug}-{n}", n + 1
+            used.add(candidate)
+            index.tag_slugs[tag] = candidate
+        return index
+
+
+def references(doc: DocumentBase) -> list[str]:
+    refs = list(doc.related)
+    if isinstance(doc, RolePlaybook):
+        refs += doc.lessons + doc.scripts
+    if isinstance(doc, Lesson):
+        refs += doc.prerequisites + [r.script for r in doc.roleplays if r.script]
+    if isinstance(doc, Edition):
+        refs += [p.ref for p in doc.picks]
+    return refs
+
+
+def recency(doc: DocumentBase) -> dt.date:
+    dates = [d for d in (doc.reviewed, getattr(doc, "date", None), getattr(doc, "published", None)) if d]
+    return max(dates) if dates else dt.date.min
+
+
+class PageContext:
+    """Link helpers bound to the page being rendered (links are relative .md paths)."""
+
+    def __init__(self, site: SiteIndex, path: str) -> None:
+        self.site = site
+        self.path = path
+
+    def href(self, target: str) -> str:
+        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+
+    def link(self, doc_id: str) -> Markup:
+        doc = self.site.library.get(doc_id)
+        if doc is None:
+            return Markup("")  # left out of this build (draft or members-only): show nothing
+        return Markup(f"[{escape_inline(doc.title)}]({self.href(doc_path(doc))})")
+
+    def doc_link(self, doc: DocumentBase) -> Markup:
+        return self.link(doc.id)
+
+    def tag_link(self, tag: str) -> Markup:
+        slug = self.site.tag_slugs[tag]
+        return Markup(f"[{escape_inline(tag)}]({self.href(f'tags/{slug}/index.md')})")
+
+    def page_link(self, title: str, target: str) -> Markup:
+        return Markup(f"[{escape_inline(title)}]({self.href(target)})")
+
+    def exists(self, doc_id: str) -> bool:
+        return doc_id in self.site.library
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n"
+
+
+class Renderer:
+    def __init__(self, library: Library, options: RenderOptions) -> None:
+        self.options = options
+        self.site = SiteIndex.build(library, options.today)
+        self.env = make_environment(options.templates)
+
+    # -- one document -------------------------------------------------------
+
+    def document_meta(self, doc: DocumentBase) -> dict[str, Any]:
+        return {
+            "title": doc.title,
+            "description": " ".join(doc.summary.split()),
+            "craftbook": {
+                "id": doc.id,
+                "kind": doc.kind,
+                "kind_label": labels.KIND_LABEL[doc.kind],
+                "roles": doc.all_roles,
+                "role_labels": [labels.ROLE_LABEL[r] for r in doc.all_roles],
+            },
+        }
+
+    def render_document(self, doc: DocumentBase) -> str:
+        path = doc_path(doc)
+        template = self.env.get_template(f"{doc.kind}.md.j2")
+        backlinks = sorted(self.site.backlinks.get(doc.id, []), key=lambda d: sort_key(d.title))
+        body = template.render(
+            doc=doc,
+            page=PageContext(self.site, path),
+            review=review_state(doc, self.options.today),
+            backlinks=backlinks[:BACKLINK_LIMIT],
+            backlink_count=len(backlinks),
+            extra=self.kind_context(doc),
+        )
+        return front_matter(self.document_meta(doc)) + "\n" + body
+
+    def kind_context(self, doc: DocumentBase) -> dict[str, Any]:
+        if isinstance(doc, Lesson):
+            starts, clock = [], 0
+            for item in doc.agenda:
+                starts.append(f"{clock // 60}:{clock % 60:02d}")
+                clock += item.minutes
+            return {"starts": starts}
+        if isinstance(doc, Script):
+            return {"order": script_order(doc)}
+        if isinstance(doc, Edition):
+            picks = [(p, self.site.library.get(p.ref)) for p in doc.picks]
+            return {"picks": [(p, d) for p, d in picks if d is not None]}
+        return {}
+
+    # -- listings ------------------------------------------------------------
+
+    def paginate(self, docs: list[DocumentBase], first_path: str) -> list[Pagination]:
+        count = max(1, math.ceil(len(docs) / PAGE_SIZE))
+        pages = []
+        for number in range(1, count + 1):
+            chunk = docs[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            pagination = Pagination(chunk, number, count, "", first_path)
+            pagination.path = pagination.page_path(number)
+            pages.append(pagination)
+        return pages
+
+    def render_listing(
+        self, title: str, intro: str, docs: list[DocumentBase], first_path: str, meta: dict[str, Any]
+    ) -> dict[str, str]:
+        out: dict[str, str] = {}
+        template = self.env.get_template("listing.md.j2")
+        for pagination in self.paginate(docs, first_path):
+            page_title = title if pagination.number == 1 else f"{title} ({pagination.number}쪽)"
+            out[pagination.path] = (
+                front_matter({"title": page_title, **meta})
+                + "\n"
+                + template.render(
+                    title=page_title,
+                    intro=intro,
+                    pagination=pagination,
+                    page=PageContext(self.site, pagination.path),
+                    today=self.options.today,
+                )
+            )
+        return out
+
+    def render_pages(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        library = self.site.library
+        for entry in library:
+            pages[doc_path(entry.doc)] = self.render_document(entry.doc)
+        for kind, directory in labels.KIND_DIR.items():
+            docs = sorted(library.of_kind(kind), key=lambda d: sort_key(d.title))
+            if kind == "edition":
+                docs.sort(key=lambda d: d.number, reverse=True)  # type: ignore[attr-defined]
+            pages.update(
+                self.render_listing(
+                    labels.KIND_LABEL[kind],
+                    "",
+                    docs,
+                    f"{directory}/index.md",
+                    {"craftbook_listing": kind},
+                )
+            )
+        pages.update(self.render_tracks())
+        pages.update(self.render_tags())
+        pages["index.md"] = self.render_home()
+        return pages
+
+    def render_tracks(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        template = self.env.get_template("track.md.j2")
+        for role in labels.ROLE_TRACK_ORDER:
+            docs = self.site.by_role.get(role, [])
+            groups = []
+            for kind, directory in labels.KIND_DIR.items():
+                of_kind = sorted((d for d in docs if d.kind == kind), key=lambda d: sort_key(d.title))
+                if not of_kind:
+                    continue
+                full = f"roles/{role}/{directory}/index.md"
+                if len(of_kind) > TRACK_PREVIEW:
+                    pages.update(
+                        self.render_listing(
+                            f"{labels.ROLE_LABEL[role]} · {labels.KIND_LABEL[kind]}",
+                            "",
+                            of_kind,
+                            full,
+                            {},
+                        )
+                    )
+                groups.append((kind, of_kind[:TRACK_PREVIEW], len(of_kind), full))
+            path = f"roles/{role}/index.md"
+            pages[path] = (
+                front_matter({"title": f"{labels.ROLE_LABEL[role]} 트랙"})
+                + "\n"
+                + template.render(
+                    role=role,
+                    groups=groups,
+                    page=PageContext(self.site, path),
+                    total=len(docs),
+                )
+            )
+        return pages
+
+    def render_tags(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        tags = sorted(self.site.by_tag, key=sort_key)
+        path = "tags/index.md"
+        template = self.env.get_template("tags.md.j2")
+        pages[path] = (
+            front_matter({"title": "태그"})
+            + "\n"
+            + template.render(
+                tags=[(t, len(self.site.by_tag[t])) for t in tags],
+                page=PageContext(self.site, path),
+            )
+        )
+        for tag in tags:
+            docs = sorted(self.site.by_tag[tag], key=lambda d: sort_key(d.title))
+            slug = self.site.tag_slugs[tag]
+            pages.update(self.render_listing(f"태그: {tag}", "", docs, f"tags/{slug}/index.md", {}))
+        return pages
+
+    def render_home(self) -> str:
+        library = self.site.library
+        editions = sorted(library.of_kind("edition"), key=lambda d: d.number, reverse=True)  # type: ignore[attr-defined]
+        recent = sorted(
+            (e.doc for e in library if e.doc.kind != "edition"),
+            key=lambda d: (recency(d), d.id),
+            reverse=True,
+        )[:10]
+        latest = editions[0] if editions else None
+        template = self.env.get_template("home.md.j2")
+        picks = []
+        if isinstance(latest, Edition):
+            picks = [(p, library.get(p.ref)) for p in latest.picks if p.ref in library]
+        return (
+            front_matter({"title": "홈", "hide": ["navigation", "toc"]})
+            + "\n"
+            + template.render(
+                latest=latest,
+                picks=picks,
+                recent=recent,
+                tracks=[(r, len(self.site.by_role.get(r, []))) for r in labels.ROLE_TRACK_ORDER],
+                kinds=[(k, d, len(library.of_kind(k))) for k, d in labels.KIND_DIR.items()],
+                page=PageContext(self.site, "index.md"),
+                total=len(library),
+            )
+        )
+
+
+def script_order(doc: Script) -> list[str]:
+    """Steps in the order an agent meets them (breadth-first from start), then the rest."""
+    order: list[str] = []
+    queue = [doc.start] if doc.start in doc.steps else []
+    while queue:
+        step_id = queue.pop(0)
+        if step_id in order:
+            continue
+        order.append(step_id)
+        queue += [b.go for b in doc.steps[step_id].next or [] if b.go in doc.steps]
+    return order + [s for s in doc.steps if s not in order]
+
+
+def render_site(library: Library, options: RenderOptions) -> dict[str, str]:
+    return Renderer(library, options).render_pages()
+
+
+RenderFunc = Callable[[Library, RenderOptions], dict[str, str]]

@@ -1,0 +1,245 @@
+"""The only module that knows MkDocs: generate Markdown, then build the site safely.
+
+The generator step (`generate`) writes plain Markdown and static files into a folder
+of its own; MkDocs (or Zensical later) only has to read them. `build` runs MkDocs into
+a temporary folder and swaps it in only on success, so a failed build never touches
+the previous site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, CraftbookError
+from .library import Library, load_library
+from .render import RenderOptions, render_site
+
+GENERATED_DIR = Path(".craftbook") / "generated"
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    playbooks: Path
+    out: Path
+    drafts: bool = False
+    audience: str = "public"
+    site_url: str = ""
+    today: dt.date | None = None
+    docs_dir: Path | None = None  # hand-written pages; generated paths must not collide
+    templates: tuple[Path, ...] = ()
+
+
+@dataclass
+class Generated:
+    """What one generator run produced, with timings for the benchmarks."""
+
+    files: list[str]
+    written: int
+    library: Library
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def build_date() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH so that builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def _write_if_changed(path: Path, content: bytes) -> bool:
+    # Unchanged files keep their mtime, so `mkdocs serve` does not loop on our output.
+    if path.exists() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+    return True
+
+
+def sync_tree(out: Path, files: dict[str, bytes]) -> int:
+    """Make `out` hold exactly `files`: write what changed, delete what is gone."""
+    out = out.resolve()
+    written = 0
+    for rel, content in files.items():
+        target = (out / rel).resolve()
+        if out not in target.parents:
+            raise BuildError(f"refusing to write outside the output folder: {rel}")
+        written += _write_if_changed(target, content)
+    keep = {(out / rel).resolve() for rel in files}
+    if out.exists():
+        for path in sorted(out.rglob("*"), reverse=True):
+            if path.is_file() and path.resolve() not in keep:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written
+
+
+def generate(options: GenerateOptions) -> Generated:
+    """YAML library → Markdown pages and static files in `options.out`."""
+    started = time.perf_counter()
+    library = load_library(options.playbooks)
+    loaded = time.perf_counter()
+    selected = library.select(drafts=options.drafts, audience=options.audience)  # type: ignore[arg-type]
+    render_options = RenderOptions(
+        today=options.today or build_date(),
+        site_url=options.site_url,
+        drafts=options.drafts,
+        audience=options.audience,
+        templates=options.templates,
+    )
+    pages = render_site(selected, render_options)
+    files: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
+    files.update(extra_outputs(selected, render_options))
+    rendered = time.perf_counter()
+    if options.docs_dir and options.docs_dir.is_dir():
+        clashes = sorted(p for p in files if (options.docs_dir / p).exists())
+        if clashes:
+            raise BuildError(
+                "generated pages would replace hand-written ones in "
+                f"{options.docs_dir}: {', '.join(clashes[:5])}; rename or move those files"
+            )
+    written = sync_tree(options.out, files)
+    done = time.perf_counter()
+    return Generated(
+        files=sorted(files),
+        written=written,
+        library=selected,
+        seconds={"load": loaded - started, "render": rendered - loaded, "write": done - rendered},
+    )
+
+
+def extra_outputs(library: Library, options: RenderOptions) -> dict[str, bytes]:
+    """Non-Markdown outputs (feeds, digests, search helpers) from the optional modules."""
+    outputs: dict[str, bytes] = {}
+    for producer in _producers():
+        outputs.update(producer(library, options))
+    return outputs
+
+
+def _producers() -> list[Any]:
+    producers: list[Any] = []
+    with contextlib.suppress(ImportError):
+        from .feeds import feed_files
+
+        producers.append(feed_files)
+    return producers
+
+
+# --------------------------------------------------------------------- MkDocs
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    config_file: Path
+    out: Path | None = None
+    playbooks: Path | None = None
+    drafts: bool = False
+    audience: str = "public"
+    strict: bool = False
+    generated_dir: Path | None = None
+
+
+_ACTIVE: BuildOptions | None = None
+
+
+def active_options() -> BuildOptions | None:
+    """Options of the `craftbook build` in progress, for the MkDocs hook to honour."""
+    return _ACTIVE
+
+
+@contextlib.contextmanager
+def _activated(options: BuildOptions) -> Iterator[None]:
+    global _ACTIVE
+    previous, _ACTIVE = _ACTIVE, options
+    try:
+        yield
+    finally:
+        _ACTIVE = previous
+
+
+def options_from_mkdocs(config: Any) -> GenerateOptions:
+    """Generator options for a build MkDocs is running (plain `mkdocs build/serve` too)."""
+    project = Path(config["config_file_path"]).resolve().parent
+    settings = (config.get("extra") or {}).get("craftbook") or {}
+    active = active_options()
+    playbooks = project / settings.get("playbooks", "playbooks")
+    drafts = bool(settings.get("drafts", False))
+    audience = str(settings.get("audience", "public"))
+    out = project / GENERATED_DIR
+    if active is not None:
+        playbooks = active.playbooks or playbooks
+        drafts, audience = active.drafts, active.audience
+        out = active.generated_dir or out
+    templates = tuple(project / t for t in settings.get("templates", []) if (project / t).is_dir())
+    return GenerateOptions(
+        playbooks=Path(playbooks),
+        out=out,
+        drafts=drafts,
+        audience=audience,
+        site_url=config.get("site_url") or "",
+        docs_dir=Path(config["docs_dir"]),
+        templates=templates,
+    )
+
+
+def build(options: BuildOptions) -> Path:
+    """Run MkDocs into a temporary folder and swap it in; the old site survives failure."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = options.config_file.resolve()
+    project = config_file.parent
+    out = (options.out or project / "site").resolve()
+    if options.playbooks is not None:
+        # Validate first so the user sees every problem before MkDocs starts.
+        load_library(options.playbooks)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    generated = Path(tempfile.mkdtemp(prefix="craftbook-generated-"))
+    try:
+        with _activated(replace(options, generated_dir=generated)):
+            config = load_config(str(config_file), site_dir=str(staging), strict=options.strict)
+            mkdocs_build(config)
+    except CraftbookError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except (MkDocsException, OSError, Exception) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        cause = exc.__cause__ if isinstance(exc.__cause__, CraftbookError) else None
+        if cause is not None:
+            raise cause from exc
+        raise BuildError(f"the site could not be built ({exc}); {out} is unchanged") from exc
+    finally:
+        shutil.rmtree(generated, ignore_errors=True)
+    _swap(staging, out)
+    return out
+
+
+def _swap(staging: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    try:
+        staging.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def replace_options(options: GenerateOptions, **changes: Any) -> GenerateOptions:
+    return replace(options, **changes)

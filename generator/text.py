@@ -1,0 +1,130 @@
+"""Untrusted YAML text → text that is safe to put in a Markdown page.
+
+Two paths, both safe by default:
+- plain text (titles, summaries, list items) is escaped for Markdown *and* HTML, so
+  `*`, `[x](javascript:…)` or `<script>` show as typed;
+- Markdown fields are rendered here, by our own Markdown instance with raw HTML
+  switched off and links filtered, and handed on as a finished HTML fragment. MkDocs
+  passes raw HTML blocks through untouched, so nothing downstream re-interprets them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from urllib.parse import quote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# Exactly the characters Python-Markdown (with tables) lets a backslash escape.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|+.-])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def collapse(text: str) -> str:
+    """Plain text is one paragraph: runs of white space become one space."""
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def escape_inline(value: object) -> str:
+    """Plain text → Markdown that renders exactly that text (no markup, no HTML)."""
+    text = collapse(str(value))
+    text = html.escape(text, quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def link_is_safe(url: str) -> bool:
+    """http, https, mailto or relative; anything with another scheme is refused."""
+    cleaned = _CONTROL.sub("", html.unescape(url)).strip()
+    cleaned = re.sub(r"\s", "", cleaned)
+    if cleaned.startswith("//"):
+        return True
+    scheme = urlsplit(cleaned).scheme.lower()
+    if not scheme:
+        # "javascript&colon;…" or "java\tscript:" variants end up with a colon before any slash.
+        head = cleaned.split("/", 1)[0]
+        return ":" not in head
+    return scheme in SAFE_SCHEMES
+
+
+def is_external(url: str) -> bool:
+    return bool(urlsplit(url.strip()).netloc)
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop links with unsafe schemes and images that would load from another host."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "a":
+                    href = child.get("href", "")
+                    if not link_is_safe(href):
+                        child.tag = "span"
+                        child.attrib.clear()
+                        child.set("class", "cb-unsafe-link")
+                    elif is_external(href):
+                        child.set("rel", "noopener noreferrer")
+                elif child.tag == "img":
+                    src = child.get("src", "")
+                    if not link_is_safe(src) or is_external(src) or src.strip().lower().startswith("data:"):
+                        # A picture from another host is a third-party request; show its text.
+                        replacement = etree.Element("span", {"class": "cb-image-text"})
+                        replacement.text = child.get("alt") or ""
+                        replacement.tail = child.tail
+                        parent.remove(child)
+                        parent.insert(index, replacement)
+                elif child.tag in ("h1", "h2", "h3", "h4"):
+                    # Headings inside a field sit below the page's own section headings.
+                    child.tag = "h" + str(min(int(child.tag[1]) + 2, 6))
+
+
+class _NoRawHtml(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "craftbook_safe_links", 0)
+
+
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "nl2br", _NoRawHtml()],
+        output_format="html",
+    )
+
+
+_MD = _markdown()
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown field → sanitised HTML fragment wrapped for a raw HTML block."""
+    source = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
+    if not source:
+        return Markup("")
+    _MD.reset()
+    body = _MD.convert(source)
+    return Markup(f'<div class="cb-md">\n{body}\n</div>')
+
+
+def attr(value: object) -> Markup:
+    """Text for an HTML attribute value (quotes included in the escaping)."""
+    return Markup(html.escape(collapse(str(value)), quote=True))
+
+
+def html_text(value: object) -> Markup:
+    """Plain text inside an HTML element (not Markdown)."""
+    return Markup(html.escape(collapse(str(value)), quote=False))
+
+
+def safe_url(url: object) -> Markup:
+    """A URL for a Markdown link target: unsafe schemes become '#', breaking characters encoded."""
+    text = str(url).strip()
+    if not link_is_safe(text):
+        return Markup("#")
+    return Markup(quote(text, safe=":/?#[]@!$&'*+,;=%~"))
