@@ -5,12 +5,9 @@ Exit codes are decided here and only here: 0 success, 1 failure, 2 wrong usage.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-
-from .errors import CraftbookError
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -110,9 +107,47 @@ def generate(playbooks: Path, out: Path, drafts: bool, audience: str) -> None:
     click.echo(f"{len(result.files)} files in {out} ({result.written} changed)")
 
 
-def run() -> None:
-    try:
-        main(standalone_mode=True)
-    except CraftbookError as exc:  # pragma: no cover - click handles ClickException itself
-        exc.show()
-        sys.exit(exc.exit_code)
+KIND_ARGUMENT = click.Choice(["role-playbook", "lesson", "scorecard", "script", "resource", "edition"])
+
+
+@main.command()
+@click.argument("kind", required=False, type=KIND_ARGUMENT, metavar="[KIND]")
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of every document (or of one KIND) for YAML editors."""
+    from .schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)
+
+
+@main.command()
+@click.argument("kind", type=KIND_ARGUMENT, metavar="KIND")
+@click.argument("doc_id", metavar="ID")
+@click.option("--title", help="Title of the new document.")
+@click.option(
+    "--playbooks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("playbooks"),
+    show_default=True,
+    help="Library folder.",
+)
+def new(kind: str, doc_id: str, title: str | None, playbooks: Path) -> None:
+    """Write a commented KIND document with id ID that passes `craftbook check`.
+
+    KIND is role-playbook, lesson, scorecard, script, resource or edition. The file goes
+    to PLAYBOOKS/<kind folder>/ID.yaml; an existing file or id is never overwritten.
+    """
+    import re
+
+    from .models import ID_PATTERN
+    from .scaffold import new as new_document
+
+    if not re.fullmatch(ID_PATTERN, doc_id):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", doc_id.lower()).strip("-")
+        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+        message = f"{doc_id!r} is not lowercase letters, digits and single hyphens{hint}"
+        raise click.BadParameter(message, param_hint="ID")
+    click.echo(f"created {new_document(kind, doc_id, playbooks=playbooks, title=title)}")
+
+
+if __name__ == "__main__":
+    main()
