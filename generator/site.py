@@ -121,20 +121,14 @@ def generate(options: GenerateOptions) -> Generated:
 
 
 def extra_outputs(library: Library, options: RenderOptions) -> dict[str, bytes]:
-    """Non-Markdown outputs (feeds, digests, search helpers) from the optional modules."""
+    """Non-Markdown outputs: feeds to subscribe to and an e-mail body per edition."""
+    from .digest import digest_files
+    from .feeds import feed_files
+
     outputs: dict[str, bytes] = {}
-    for producer in _producers():
+    for producer in (feed_files, digest_files):
         outputs.update(producer(library, options))
     return outputs
-
-
-def _producers() -> list[Any]:
-    producers: list[Any] = []
-    with contextlib.suppress(ImportError):
-        from .feeds import feed_files
-
-        producers.append(feed_files)
-    return producers
 
 
 # --------------------------------------------------------------------- MkDocs

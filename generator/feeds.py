@@ -1,0 +1,250 @@
+"""Feeds for subscribers: Atom `feed.xml`, JSON Feed 1.1 `feed.json`, one Atom feed per role.
+
+People follow the hub from an RSS reader, so the feeds must be valid, carry absolute
+links and be byte-for-byte reproducible: every date comes from the documents
+(`reviewed`, `published`, an edition's `date`), never from the clock. The library handed
+in is the one this build publishes, so drafts and members-only documents are already
+gone and cannot leak into a feed. XML is built with ElementTree, never by pasting
+strings, so a `<` or `&` in a title stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+
+from . import labels
+from .library import Library
+from .models import DocumentBase, Edition
+from .render import RenderOptions, recency
+from .text import collapse, render_markdown
+
+# `craftbook serve` and `mkdocs serve` listen here; a fresh clone with no `site_url`
+# still builds, and its feeds work against the local preview.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+FEED_TITLE = "Craftbook"
+FEED_SUBTITLE = "컨택센터 잡크래프팅 플레이북의 새 호와 새로 추가·검토된 문서"
+MAX_ITEMS = 50
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+log = logging.getLogger("craftbook.feeds")
+
+
+def site_base(site_url: str) -> str:
+    """`site_url` as an absolute base ending in '/', or the local preview address."""
+    base = (site_url or "").strip()
+    if not base:
+        return DEFAULT_SITE_URL
+    return base if base.endswith("/") else base + "/"
+
+
+def page_url(base: str, doc: DocumentBase) -> str:
+    return f"{base}{labels.KIND_DIR[doc.kind]}/{doc.id}/"
+
+
+def rfc3339(day: dt.date) -> str:
+    # Midnight UTC keeps the calendar day for readers in Korea (09:00 KST).
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def absolute_links(fragment: str, page: str) -> Markup:
+    """Resolve the relative links of a sanitised HTML fragment against the page it came from.
+
+    A feed reader or a mail client shows the fragment far from the site, where a
+    relative link would point nowhere.
+    """
+
+    def resolve(match: re.Match[str]) -> str:
+        target = urljoin(page, html.unescape(match.group(2)))
+        return match.group(1) + html.escape(target, quote=True) + match.group(3)
+
+    return Markup(_LINK_ATTR.sub(resolve, str(fragment)))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One feed entry: an edition or a document, with the day it last changed."""
+
+    doc: DocumentBase
+    url: str
+    updated: dt.date
+    published: dt.date | None
+    content_html: Markup | None = None
+    content_text: str | None = None
+
+
+def edition_content(edition: Edition, library: Library, base: str) -> tuple[Markup, str]:
+    """An edition readable inside the reader: intro, then each pick (picks left out of
+    this build are skipped, exactly as on the edition page)."""
+    url = page_url(base, edition)
+    parts: list[Markup] = []
+    text: list[str] = [collapse(edition.summary)]
+    if edition.intro:
+        parts.append(absolute_links(render_markdown(edition.intro), url))
+    picks: list[Markup] = []
+    for pick in edition.picks:
+        target = library.get(pick.ref)
+        if target is None:
+            continue
+        note = Markup(" — {}").format(collapse(pick.note)) if pick.note else Markup("")
+        picks.append(
+            Markup('<li><a href="{}">{}</a> · {}{}<br>{}</li>').format(
+                page_url(base, target),
+                collapse(target.title),
+                labels.KIND_LABEL[target.kind],
+                note,
+                collapse(target.summary),
+            )
+        )
+        text.append(f"- {collapse(target.title)} ({labels.KIND_LABEL[target.kind]}): {page_url(base, target)}")
+    if picks:
+        parts.append(Markup("<ol>\n{}\n</ol>").format(Markup("\n").join(picks)))
+    return Markup("\n").join(parts), "\n".join(text)
+
+
+def feed_items(library: Library, base: str, role: str | None = None) -> list[Item]:
+    """Newest first: editions and documents that carry a date, optionally for one role.
+
+    A document without `reviewed`/`published`/`date` has no day on which it was new, so
+    it cannot be announced; retired documents are not news either.
+    """
+    items: list[Item] = []
+    for entry in library:
+        doc = entry.doc
+        if doc.status == "retired" or (role is not None and role not in doc.all_roles):
+            continue
+        updated = recency(doc)
+        if updated == dt.date.min:
+            continue
+        content_html, content_text = None, None
+        published = None
+        if isinstance(doc, Edition):
+            published = doc.date
+            content_html, content_text = edition_content(doc, library, base)
+        items.append(Item(doc, page_url(base, doc), updated, published, content_html, content_text))
+    items.sort(key=lambda i: (i.updated, i.doc.kind == "edition", i.doc.id), reverse=True)
+    return items[:MAX_ITEMS]
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_feed(items: list[Item], *, title: str, feed_url: str, home_url: str, updated: dt.date, base: str) -> bytes:
+    # The namespace goes on as a plain attribute: ElementTree's default_namespace option
+    # refuses the unqualified attributes (rel, href) that Atom uses.
+    root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "ko"})
+    _sub(root, "id", feed_url)
+    _sub(root, "title", title, type="text")
+    _sub(root, "subtitle", FEED_SUBTITLE, type="text")
+    _sub(root, "link", rel="self", type="application/atom+xml", href=feed_url)
+    _sub(root, "link", rel="alternate", type="text/html", href=home_url)
+    _sub(root, "updated", rfc3339(updated))
+    author = _sub(root, "author")
+    _sub(author, "name", FEED_TITLE)
+    _sub(author, "uri", base)
+    _sub(root, "generator", "Craftbook")
+    for item in items:
+        doc = item.doc
+        entry = _sub(root, "entry")
+        _sub(entry, "id", item.url)
+        _sub(entry, "title", collapse(doc.title), type="text")
+        _sub(entry, "link", rel="alternate", type="text/html", href=item.url)
+        if item.published:
+            _sub(entry, "published", rfc3339(item.published))
+        _sub(entry, "updated", rfc3339(item.updated))
+        if doc.owner:
+            _sub(_sub(entry, "author"), "name", collapse(doc.owner))
+        _sub(entry, "category", term=doc.kind, label=labels.KIND_LABEL[doc.kind])
+        for role in doc.all_roles:
+            _sub(entry, "category", term=role, label=labels.ROLE_LABEL[role], scheme=f"{base}roles/")
+        _sub(entry, "summary", collapse(doc.summary), type="text")
+        if item.content_html:
+            _sub(entry, "content", str(item.content_html), type="html")
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def json_feed(items: list[Item], *, title: str, feed_url: str, home_url: str) -> bytes:
+    feed: dict[str, object] = {
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": home_url,
+        "feed_url": feed_url,
+        "description": FEED_SUBTITLE,
+        "language": "ko",
+        "authors": [{"name": FEED_TITLE, "url": home_url}],
+        "items": [],
+    }
+    entries: list[dict[str, object]] = []
+    for item in items:
+        doc = item.doc
+        entry: dict[str, object] = {
+            "id": item.url,
+            "url": item.url,
+            "title": collapse(doc.title),
+            "summary": collapse(doc.summary),
+            "content_text": item.content_text or collapse(doc.summary),
+        }
+        if item.content_html:
+            entry["content_html"] = str(item.content_html)
+        entry["date_published"] = rfc3339(item.published or item.updated)
+        entry["date_modified"] = rfc3339(item.updated)
+        if doc.owner:
+            entry["authors"] = [{"name": collapse(doc.owner)}]
+        entry["tags"] = [
+            labels.KIND_LABEL[doc.kind],
+            *(labels.ROLE_LABEL[r] for r in doc.all_roles),
+            *(collapse(t) for t in doc.tags),
+        ]
+        entries.append(entry)
+    feed["items"] = entries
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
+    """Every feed of this build, as {path relative to the site root: bytes}."""
+    if not (options.site_url or "").strip():
+        log.warning(
+            "site_url is empty in mkdocs.yml; feeds and e-mail digests link to %s. "
+            "Set site_url to the address the site is published at.",
+            DEFAULT_SITE_URL,
+        )
+    base = site_base(options.site_url)
+    items = feed_items(library, base)
+    # An empty feed still needs <updated>: the build date (SOURCE_DATE_EPOCH when set).
+    updated = max((i.updated for i in items), default=options.today)
+    files = {
+        "feed.xml": atom_feed(
+            items, title=FEED_TITLE, feed_url=f"{base}feed.xml", home_url=base, updated=updated, base=base
+        ),
+        "feed.json": json_feed(items, title=FEED_TITLE, feed_url=f"{base}feed.json", home_url=base),
+    }
+    for role in labels.ROLE_TRACK_ORDER:
+        role_items = feed_items(library, base, role)
+        files[f"roles/{role}/feed.xml"] = atom_feed(
+            role_items,
+            title=f"{FEED_TITLE} — {labels.ROLE_LABEL[role]}",
+            feed_url=f"{base}roles/{role}/feed.xml",
+            home_url=f"{base}roles/{role}/",
+            updated=max((i.updated for i in role_items), default=updated),
+            base=base,
+        )
+    return files
