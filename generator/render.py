@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from . import labels
 from .library import Library
+from .mermaid import flow_island
 from .models import DocumentBase, Edition, Lesson, RolePlaybook, Script
 from .text import attr, escape_inline, html_text, render_markdown, safe_url
 
@@ -189,6 +190,9 @@ class PageContext:
 
 
 def front_matter(meta: dict[str, Any]) -> str:
+    # Material prints page.meta.title and .description into <title>, the header and
+    # <meta content="…"> without escaping (MkDocs has no autoescape): they must be HTML.
+    meta = {k: str(attr(v)) if k in ("title", "description") and isinstance(v, str) else v for k, v in meta.items()}
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---\n"
 
@@ -236,7 +240,8 @@ class Renderer:
                 clock += item.minutes
             return {"starts": starts}
         if isinstance(doc, Script):
-            return {"order": script_order(doc)}
+            order = script_order(doc)
+            return {"order": order, "flow": flow_island(doc, order)}
         if isinstance(doc, Edition):
             picks = [(p, self.site.library.get(p.ref)) for p in doc.picks]
             return {"picks": [(p, d) for p, d in picks if d is not None]}
