@@ -11,11 +11,12 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .load import KeyPath, LoadedFile, Scalar
+from .load import FULL_WIDTH_COLONS, KeyPath, LoadedFile, Scalar
 
 Problem = tuple[KeyPath, str, bool]  # (path, message, located at the key rather than the value)
 
@@ -123,6 +124,27 @@ _TYPE_WORDS = {
 }
 
 
+def _half_width(key: object) -> object:
+    """`ｓｕｍｍａｒｙ` → `summary`: what a key typed in a CJK input method's full-width mode meant."""
+    return unicodedata.normalize("NFKC", key) if isinstance(key, str) else key
+
+
+def _shape_hint(kind_type: str, value: Any, model: type[BaseModel], loc: KeyPath) -> str:
+    """The fix when a list was written where a mapping belongs, or the other way round."""
+    mapping_expected = kind_type in ("dict_type", "model_type", "model_attributes_type")
+    if mapping_expected and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        keys = ", ".join(str(k) for item in value for k in item)
+        return f"; remove the '- ' in front of {keys}"
+    if mapping_expected and isinstance(value, str) and any(c in value for c in FULL_WIDTH_COLONS + "\u3000"):
+        return "; a full-width colon or space does not separate a key from its value: type ':' and a space"
+    if kind_type == "list_type" and isinstance(value, dict) and value:
+        item_keys = known_keys(model, (*loc, 0))
+        if item_keys and all(k in item_keys for k in value):
+            first = next(iter(value))
+            return f"; each item starts with '- ': write '- {first}: …' and indent the item's other keys under it"
+    return ""
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -155,7 +177,17 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
         return loc, f"{where}: required field is missing; add `{loc[-1]}:`", False
     if kind_type == "extra_forbidden":
         keys = known_keys(model, loc[:-1])
-        hint = did_you_mean(loc[-1], keys)
+        half_width = _half_width(loc[-1])
+        if half_width != loc[-1] and half_width in keys:
+            return (
+                loc,
+                f"{where}: key {loc[-1]!r} is typed in full-width characters; "
+                f"switch the keyboard to half-width and type {half_width!r}",
+                True,
+            )
+        hint = did_you_mean(half_width, keys)
+        if half_width != loc[-1]:
+            hint += " (it is typed in full-width characters)"
         expected = ", ".join(keys)
         return loc, f"{where}: unknown key {loc[-1]!r}{hint}; expected one of: {expected}", True
     if kind_type == "literal_error":
@@ -183,7 +215,10 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
     if kind_type in _TYPE_WORDS:
         return (
             loc,
-            (f"{where}: expected {_TYPE_WORDS[kind_type]}, got {_describe(value)}{_yaml_typing_hint(scalar)}"),
+            (
+                f"{where}: expected {_TYPE_WORDS[kind_type]}, got {_describe(value)}"
+                f"{_yaml_typing_hint(scalar)}{_shape_hint(kind_type, value, model, loc)}"
+            ),
             False,
         )
     if kind_type == "value_error":
@@ -193,4 +228,15 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
 
 
 def explain_validation_error(exc: ValidationError, loaded: LoadedFile, model: type[BaseModel]) -> list[Problem]:
-    return [explain(e, loaded, model) for e in exc.errors(include_url=False)]
+    errors = exc.errors(include_url=False)
+    # A full-width `ｓｕｍｍａｒｙ:` also makes `summary` missing; one message names the fix.
+    typed_full_width = {
+        (*e["loc"][:-1], _half_width(e["loc"][-1]))
+        for e in errors
+        if e["type"] == "extra_forbidden" and _half_width(e["loc"][-1]) != e["loc"][-1]
+    }
+    return [
+        explain(e, loaded, model)
+        for e in errors
+        if not (e["type"] == "missing" and tuple(e["loc"]) in typed_full_width)
+    ]

@@ -1,0 +1,75 @@
+"""An organisation's look, from one section of mkdocs.yml: `extra.craftbook.brand`.
+
+    extra:
+      craftbook:
+        brand:
+          name: 한빛 컨택센터          # who publishes the site: footer, logo text, author
+          logo: assets/logo.svg       # a file in docs/ (never a remote image)
+          primary: "#1e3a8a"          # header and links; white text sits on it
+          accent: "#f97316"           # hover and highlights
+          footer: © 2026 한빛 컨택센터 교육팀
+
+The theme partials (`generator/theme/partials/craftbook-brand.html`, `logo.html`,
+`copyright.html`) lay these out. Colours land inside a `<style>` element, where HTML
+escaping protects nothing, so they are checked here against the CSS colour syntaxes and
+the build stops on anything else; the partial also refuses characters that could leave
+a declaration, as a second guard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .diagnose import did_you_mean
+from .errors import BuildError
+
+KEYS = ("name", "logo", "primary", "accent", "footer")
+_HEX = r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})"
+_NAMED = r"[a-zA-Z]{3,30}"
+_FUNCTION = r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch)\([0-9a-zA-Z.,%/+\- ]{1,60}\)"
+COLOUR = re.compile(rf"^(?:{_HEX}|{_NAMED}|{_FUNCTION})$")
+_FORBIDDEN_NAMES = {"url", "expression", "inherit", "initial", "unset", "revert"}
+
+
+def check_brand(brand: Any, docs_dir: Path) -> None:
+    """Raise BuildError naming every problem in `extra.craftbook.brand`; None is fine."""
+    if brand is None:
+        return
+    where = "mkdocs.yml: extra.craftbook.brand"
+    if not isinstance(brand, Mapping):
+        raise BuildError(f"{where}: expected a mapping of {', '.join(KEYS)}, got {type(brand).__name__}")
+    problems = []
+    expected = ", ".join(KEYS)
+    for key in brand:
+        if key not in KEYS:
+            problems.append(f"{where}: unknown key {key!r}{did_you_mean(key, KEYS)}; expected one of: {expected}")
+    for key in ("name", "footer", "logo", "primary", "accent"):
+        value = brand.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{where}.{key}: expected text, got {value!r}")
+    for key in ("primary", "accent"):
+        value = brand.get(key)
+        if isinstance(value, str) and value and (not COLOUR.match(value) or value.lower() in _FORBIDDEN_NAMES):
+            problems.append(
+                f"{where}.{key}: expected a CSS colour such as '#1e3a8a', 'rgb(30 58 138)' or 'navy', got {value!r}"
+            )
+    logo = brand.get("logo")
+    if isinstance(logo, str) and logo:
+        problems += _check_logo(logo, docs_dir, f"{where}.logo")
+    if problems:
+        raise BuildError("\n".join(problems))
+
+
+def _check_logo(logo: str, docs_dir: Path, where: str) -> list[str]:
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", logo):
+        return [f"{where}: expected a file in {docs_dir.name}/, got {logo!r}; the site loads nothing from other hosts"]
+    docs = docs_dir.resolve()
+    path = (docs / logo.lstrip("/")).resolve()
+    if docs not in path.parents:
+        return [f"{where}: {logo!r} is outside {docs_dir.name}/; put the logo in {docs_dir.name}/assets/"]
+    if not path.is_file():
+        return [f"{where}: no file {logo!r} in {docs_dir.name}/"]
+    return []

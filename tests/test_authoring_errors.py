@@ -1,0 +1,75 @@
+"""The slips trainers make most while typing YAML read as plain English, with the fix.
+
+One file per slip in tests/fixtures/authoring/, each stating in `# expect: LINE:COL:
+message` comments exactly what `craftbook check` must print (the convention of
+tests/fixtures/invalid/). Messages are English throughout.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+CASES = sorted((Path(__file__).parent / "fixtures" / "authoring").glob("*.yaml"))
+BY_STEM = {p.stem: p for p in CASES}
+EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.*)$")
+SLIPS = {
+    "tab-indent",
+    "tab-after-colon",
+    "fullwidth-colon",
+    "fullwidth-colon-in-list",
+    "fullwidth-space",
+    "fullwidth-key",
+    "yes-no-boolean",
+    "on-off-boolean",
+    "time-as-number",
+    "list-for-mapping",
+    "mapping-for-list",
+    "mapping-for-list-of-text",
+}
+
+
+def expected_lines(case: Path) -> list[str]:
+    return [
+        f"{case.name}:{m.group(1)}:{m.group(2)}: error: {m.group(3)}"
+        for line in case.read_text(encoding="utf-8").splitlines()
+        if (m := EXPECT.match(line))
+    ]
+
+
+def test_every_slip_has_its_case() -> None:
+    assert set(BY_STEM) == SLIPS
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
+def test_check_prints_exactly_the_expected_errors(case: Path) -> None:
+    expected = expected_lines(case)
+    assert expected, f"{case.name} states no expected error"
+    result = CliRunner().invoke(main, ["check", str(case)])
+    assert result.exit_code == 1
+    noun = "error" if len(expected) == 1 else "errors"
+    assert result.output.splitlines() == [*expected, f"{len(expected)} {noun} in 1 file"]
+
+
+def test_quoting_fixes_the_typing_slips(tmp_path: Path) -> None:
+    # The advice in the messages works: quote the value and the document is valid.
+    fixes = {"yes-no-boolean": ("[yes, no]", '["yes", "no"]'), "time-as-number": ("10:30]", '"10:30"]')}
+    for stem, (wrong, right) in fixes.items():
+        text = BY_STEM[stem].read_text(encoding="utf-8")
+        fixed = tmp_path / f"{stem}.yaml"
+        fixed.write_text(text.replace(wrong, right), encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", str(fixed)])
+        assert (result.exit_code, result.output) == (0, "ok: 1 document valid\n")
+
+
+def test_full_width_colon_inside_a_value_is_left_alone(tmp_path: Path) -> None:
+    text = BY_STEM["fullwidth-colon"].read_text(encoding="utf-8")
+    fixed = tmp_path / "ratio.yaml"
+    fixed.write_text(text.replace("title： 전각 콜론", "title: 비율 3：1"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(fixed)])
+    assert (result.exit_code, result.output) == (0, "ok: 1 document valid\n")

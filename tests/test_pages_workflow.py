@@ -1,0 +1,58 @@
+"""The GitHub Pages workflow builds with craftbook and deploys with the official actions.
+
+A workflow cannot run here; these checks keep it consistent with the repository it
+builds (the site_url variable mkdocs.yml reads, the output folder it uploads).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from tests.conftest import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def _workflow() -> dict[Any, Any]:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def _steps(job: str) -> list[dict[str, Any]]:
+    return _workflow()["jobs"][job]["steps"]
+
+
+def test_runs_on_pushes_to_main() -> None:
+    triggers = _workflow()[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+
+
+def test_builds_with_craftbook_and_uploads_that_folder() -> None:
+    steps = _steps("build")
+    build = next(s for s in steps if "craftbook build" in s.get("run", ""))
+    out = re.search(r"craftbook build .*--out (\S+)", build["run"]).group(1)  # type: ignore[union-attr]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == out
+    assert "SOURCE_DATE_EPOCH" in build["run"]
+
+
+def test_deploys_with_the_official_action_and_only_the_permissions_it_needs() -> None:
+    workflow = _workflow()
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_passes_the_pages_address_in_the_variable_mkdocs_yml_reads() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    variable = re.search(r"^site_url: !ENV \[(\w+),", config, re.MULTILINE)
+    if variable is None:  # an organisation that wrote its address in (README, step 4)
+        assert re.search(r"^site_url: https?://\S+/\s*(#.*)?$", config, re.MULTILINE), "site_url is neither"
+        return
+    build = next(s for s in _steps("build") if "craftbook build" in s.get("run", ""))
+    assert variable.group(1) in build["env"]
