@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .library import load_library
+from .load import DEFAULT_MAX_BYTES
 from .render import review_state
 from .site import build_date
 
 
-def check_library(path: Path, *, stale: bool = False) -> str:
+def check_library(path: Path, *, stale: bool = False, max_bytes: int | None = None) -> str:
     """Validate; return the success report. Raises ValidationFailed listing every error."""
-    library = load_library(path)
+    library = load_library(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     lines = []
     if stale:
         today = build_date()

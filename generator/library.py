@@ -21,6 +21,7 @@ from .models import KINDS, MODEL_BY_KIND, DocumentBase, Edition, Lesson, RolePla
 from .rules import document_rules
 
 Audience = Literal["public", "members"]
+RESERVED_IDS = frozenset({"index"})
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def validate_document(loaded: LoadedFile) -> tuple[DocumentBase | None, list[Dia
                 f"kind: required field is missing; add `kind:` with one of {', '.join(KINDS)}",
             )
         ]
-    if kind not in MODEL_BY_KIND:
+    if not isinstance(kind, str) or kind not in MODEL_BY_KIND:  # a list or mapping is unhashable
         mark = loaded.source.locate(("kind",))
         return None, [
             Diagnostic(
@@ -243,6 +244,18 @@ def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
         doc, problems = validate_document(loaded)
         diagnostics += problems
         if doc is None:
+            continue
+        if doc.id in RESERVED_IDS:
+            # <kinddir>/<id>/ would be the kind's own listing page and silently replace it.
+            here = loaded.source.locate(("id",))
+            diagnostics.append(
+                Diagnostic(
+                    loaded.name,
+                    here.line,
+                    here.column,
+                    f"id: {doc.id!r} is the name of each kind's listing page; choose another id, e.g. {doc.id}-1",
+                )
+            )
             continue
         if doc.id in library.entries:
             first = library.entries[doc.id].file

@@ -36,7 +36,10 @@ def escape_inline(value: object) -> str:
     """Plain text → Markdown that renders exactly that text (no markup, no HTML)."""
     text = collapse(str(value))
     text = html.escape(text, quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # '??? note' opens a pymdownx.details block and no backslash escape exists for '?':
+    # a value that starts a line must not start with a literal one.
+    return "&#63;" + text[1:] if text.startswith("?") else text
 
 
 def link_is_safe(url: str) -> bool:
@@ -57,6 +60,19 @@ def is_external(url: str) -> bool:
     return bool(urlsplit(url.strip()).netloc)
 
 
+def is_local_path(url: str) -> bool:
+    """A path on this site, as a browser would read it: no scheme and no other host.
+
+    Browsers decode entities, drop tabs and newlines, trim control characters and read
+    `\\` as `/`, so `&#x2F;&#x2F;host`, `\\\\host` and `/\\host` all reach another host;
+    `https:host/x` does too when the page itself is served over http.
+    """
+    cleaned = _CONTROL.sub("", re.sub(r"[\t\n\r]", "", html.unescape(url))).strip().replace("\\", "/")
+    if cleaned.startswith("//"):
+        return False
+    return not re.match(r"^[^/?#]*:", cleaned)
+
+
 class _SafeLinks(Treeprocessor):
     """Drop links with unsafe schemes and images that would load from another host."""
 
@@ -73,7 +89,7 @@ class _SafeLinks(Treeprocessor):
                         child.set("rel", "noopener noreferrer")
                 elif child.tag == "img":
                     src = child.get("src", "")
-                    if not link_is_safe(src) or is_external(src) or src.strip().lower().startswith("data:"):
+                    if not is_local_path(src):
                         # A picture from another host is a third-party request; show its text.
                         replacement = etree.Element("span", {"class": "cb-image-text"})
                         replacement.text = child.get("alt") or ""
@@ -102,11 +118,20 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
+# One line of letters, digits, spaces and punctuation that means nothing to Markdown or
+# HTML (no < > & * _ ` [ ] # | \\ or tab; no list marker in front).
+_PLAIN_SENTENCE = re.compile(r"(?!-|\d+\.)(?:[^\W_]|[ .,?!'\"%()/:;~…·—–-])*")
+
+
 def render_markdown(text: str) -> Markup:
     """Markdown field → sanitised HTML fragment wrapped for a raw HTML block."""
     source = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
     if not source:
         return Markup("")
+    if _PLAIN_SENTENCE.fullmatch(source):
+        # No Markdown or HTML syntax at all: Python-Markdown would return this paragraph
+        # as is, after a pipeline that costs most of a script page's render time.
+        return Markup(f'<div class="cb-md">\n<p>{source}</p>\n</div>')
     _MD.reset()
     body = _MD.convert(source)
     return Markup(f'<div class="cb-md">\n{body}\n</div>')
