@@ -1,0 +1,271 @@
+/*
+ * Craftbook: Korean queries for Material's own search (generator/search.py explains
+ * the design; it writes the index side).
+ *
+ * The search box, the result list and the search worker stay Material's. This file
+ * only rewrites each query on its way to the worker:
+ *
+ *   상담사에게   → 상담사^8 상담사          particle dropped: 상담사가, 상담사는 match
+ *   확인했는지   → 확인^8 확인
+ *   평가표를     → 평가표^8 평가표
+ *   업무일지     → 업무일지^8 업무일지 업무일^8   지 may end a noun or be an ending:
+ *                                          the stem is searched as a whole word only
+ *   KPI를        → kpi^8 kpi
+ *   이끄는       → 이끄^8 이끄 이끌          이끌다 drops its ㄹ before 는
+ *
+ * Material appends * to a bare word (a prefix search) and leaves word^N alone (that
+ * exact word, boosted), so a page that has the word ranks above pages whose words
+ * merely start with it. The index holds every compound's later parts as tokens of
+ * their own, so a prefix search reaches them (평가표 → 상담품질평가표).
+ *
+ * Normally this same file runs as a worker around Material's (see inPage and
+ * inWorker). There it asks lunr for the same words as prefixes only and itself ranks
+ * the sections that have an exact word first (plan, rerank), which spares lunr a second
+ * pass over the longest posting lists, and keeps only lunr's best sections for
+ * Material to highlight. The ^8 rewrite above is for Material's own worker, which
+ * takes over if ours cannot start.
+ */
+(function () {
+  "use strict";
+
+  var EXACT = 8; // boost of the exact word over words that only start with it
+  var EXACT_RANK = 10; // in our worker: score factor of a section that has an exact word
+  var MIN_STEM = 2; // never cut a word below two characters (평가 stays 평가)
+
+  // Endings that do not end a noun: only the stem is searched.
+  var STRONG = (
+    "에게서 한테서 으로부터 로부터 에서부터 에서는 에서도 에서만 에게는 에게도 에게만 " +
+    "한테는 한테도 으로는 으로도 으로만 으로서 으로써 로서 로써 로는 로도 로만 " +
+    "까지는 까지도 까지 부터는 부터 보다는 보다도 보다 처럼 마다 조차 마저 밖에 " +
+    "이라도 이라는 이라고 이라면 이란 라도 라는 라고 이나마 이든지 이든 든지 " +
+    "께서 에게 한테 에서 으로 이랑 에는 에도 에만 과는 와는 과의 와의 과도 와도 " +
+    "이다 입니다 이에요 예요 이며 인데 " +
+    "을 를 은 는 에 와 " +
+    // 하다 / 되다 / 시키다 verbs and adjectives: 확인했는지 → 확인
+    "했습니다 했는지 했는가 했나요 했어요 했던 했다 했고 했을 " +
+    "합니다 합니까 하는지 하는가 하는데 하는 하다 한다 하면 하며 하고 하기 하게 하지 " +
+    "하여 해야 해서 해요 하던 할까 해도 " +
+    "됩니다 되었다 됐다 된다 되는 되다 되면 되고 되기 되어 되지 돼요 " +
+    "시켰다 시키는 시키다 시키기 시킨 시켜 " +
+    "스러운 스럽다 스럽게 적인 적으로 " +
+    "습니다 었다 았다 였다 는다 는지 는가 는데 으면 으며 어요 아요 세요"
+  ).split(" ");
+  // Endings that may also end a noun (업무일지, 만족도, 역할, 권한): the word is searched
+  // as typed, and the stem as a whole word, so a wrong cut costs nothing.
+  var WEAK = "이 가 도 과 의 로 만 나 랑 야 께 들 한 할 함 해 된 될 됨 돼 기 지 고 게 며 면 음 요 다 서".split(" ");
+
+  var PLURAL = ["에게", "에게는", "에서", "으로", "한테", "이", "가", "을", "를", "은", "는", "의", "과", "와", "도", "만"];
+  PLURAL.forEach(function (particle) {
+    STRONG.push("들" + particle); // 상담사들에게 → 상담사
+  });
+
+  var ENDINGS = STRONG.map(function (s) {
+    return { text: s, weak: false };
+  })
+    .concat(
+      WEAK.map(function (s) {
+        return { text: s, weak: true };
+      })
+    )
+    .sort(function (a, b) {
+      return b.text.length - a.text.length;
+    });
+
+  var HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/;
+  var NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+  /** Words as lunr will see them: NFKC, lower case, split at anything not a letter or digit. */
+  function words(query) {
+    return String(query).normalize("NFKC").toLowerCase().replace(NOT_WORD, " ").trim().split(" ").filter(Boolean);
+  }
+
+  // A verb stem ending in ㄹ drops it before these (이끌다 → 이끄는, 만들다 → 만드는).
+  var DROPS_RIEUL = ["는", "는지", "는가", "는데", "세요"];
+
+  /** 이끄 → 이끌: the same syllable with ㄹ as its final consonant (null if it has one). */
+  function withRieul(text) {
+    var code = text.charCodeAt(text.length - 1) - 0xac00;
+    if (code < 0 || code > 11171 || code % 28 !== 0) return null;
+    return text.slice(0, -1) + String.fromCharCode(0xac00 + code + 8);
+  }
+
+  /** The stem of one word, whether the cut could be wrong (see WEAK), and an ㄹ-stem. */
+  function stem(word) {
+    if (HANGUL.test(word)) {
+      for (var i = 0; i < ENDINGS.length; i++) {
+        var ending = ENDINGS[i];
+        var rest = word.length - ending.text.length;
+        if (rest >= MIN_STEM && word.slice(rest) === ending.text) {
+          var cut = word.slice(0, rest);
+          var alt = DROPS_RIEUL.indexOf(ending.text) >= 0 ? withRieul(cut) : null;
+          return { stem: cut, weak: ending.weak, alt: alt };
+        }
+      }
+    }
+    return { stem: word, weak: false, alt: null };
+  }
+
+  /** What the user typed → the query Material's worker runs. */
+  function transform(query) {
+    var out = [];
+    words(query).forEach(function (word) {
+      var cut = stem(word);
+      if (cut.weak) {
+        // 고객이 or 업무일지? Search the word as typed, and the stem only as a whole word.
+        out.push(word + "^" + EXACT, word, cut.stem + "^" + EXACT);
+      } else {
+        out.push(cut.stem + "^" + EXACT, cut.stem);
+      }
+      if (cut.alt) out.push(cut.alt);
+    });
+    return out.join(" ");
+  }
+
+  /*
+   * The same rewrite for our worker, which sees lunr's results: it asks lunr only for
+   * the prefixes and ranks the pages that have an exact word first itself, which saves
+   * lunr a second pass over the longest posting lists (the exact word's).
+   */
+  function plan(query) {
+    var prefixes = [];
+    var exact = {};
+    words(query).forEach(function (word) {
+      var cut = stem(word);
+      if (cut.weak) {
+        prefixes.push(word, cut.stem + "^" + EXACT); // the stem as a whole word still matches
+        exact[word] = true;
+      } else {
+        prefixes.push(cut.stem);
+      }
+      exact[cut.stem] = true;
+      if (cut.alt) prefixes.push(cut.alt);
+    });
+    return { query: prefixes.join(" "), exact: exact };
+  }
+
+  /** lunr's results, those with an exact word first (scaled as Material's ^8 would). */
+  function rerank(results, exact) {
+    results.forEach(function (result) {
+      for (var term in result.matchData.metadata) {
+        if (exact[term] === true) {
+          result.score *= EXACT_RANK;
+          return;
+        }
+      }
+    });
+    return results.sort(function (a, b) {
+      return b.score - a.score;
+    });
+  }
+
+  var api = { transform: transform, plan: plan, stem: stem, words: words, relayed: false };
+  self.craftbookSearch = api;
+
+  // Material's messages between its search box and its worker (workers/search.*.js).
+  var SETUP = 0;
+  var QUERY = 2;
+  var RESULT = 3;
+  var FIELDS = ["title_ko", "text_ko"]; // index-only fields: nothing to show, so not sent back
+  var LIMIT = 200; // result sections kept from lunr's ranking; a page shows far fewer
+  var LOADED = "loaded"; // our worker's first word, before Material's worker loads in it
+  var START_TIMEOUT = 8000; // ms for our worker to say it; else Material's own is used
+
+  if (typeof document === "undefined") {
+    inWorker();
+  } else {
+    inPage(document.currentScript);
+  }
+
+  /*
+   * In the page. Material creates its worker before this file runs, so the first
+   * message to it (the index) is taken as the cue: a worker of ours (this same file,
+   * loading Material's worker inside it) takes its place, and its answers are handed to
+   * Material as if its own worker had sent them. Should ours fail to start, or the
+   * index have gone out before this file ran, Material's own worker keeps the index
+   * and queries are still rewritten on their way to it.
+   */
+  function inPage(script) {
+    var post = Worker.prototype.postMessage;
+    var material = null;
+    var relay = null;
+    Worker.prototype.postMessage = function (message) {
+      var args = Array.prototype.slice.call(arguments);
+      if (!material && message && message.type === SETUP && message.data && message.data.docs) {
+        material = this;
+        relay = startRelay(args);
+      }
+      if (relay && this === material) return post.apply(relay, args);
+      if (message && message.type === QUERY && typeof message.data === "string") {
+        args[0] = { type: QUERY, data: transform(message.data) };
+      }
+      return post.apply(this, args);
+    };
+
+    function startRelay(setup) {
+      var config = document.getElementById("__config");
+      if (!script || !script.src || !config) return null;
+      var url = new URL(script.src);
+      url.searchParams.set("material", new URL(JSON.parse(config.textContent).search, location.href).href);
+      var worker = new Worker(url.href);
+      var started = false;
+      function fallBack() {
+        if (started || relay !== worker) return;
+        relay = null; // Material's own worker gets the index after all
+        worker.terminate();
+        post.apply(material, setup);
+      }
+      worker.addEventListener("message", function (event) {
+        if (event.data && event.data.craftbook === LOADED) {
+          started = true;
+          api.relayed = true;
+          material.terminate(); // idle: it never got the index
+        } else {
+          material.dispatchEvent(new MessageEvent("message", { data: event.data }));
+        }
+      });
+      worker.addEventListener("error", fallBack);
+      setTimeout(fallBack, START_TIMEOUT);
+      return worker;
+    }
+  }
+
+  /*
+   * In our worker: Material's worker runs unchanged inside it. Queries are rewritten
+   * before Material's handler sees them, lunr's ranking is cut to the best LIMIT
+   * sections before Material highlights every match, and the index-only fields are
+   * dropped from the answer.
+   */
+  function inWorker() {
+    var post = self.postMessage;
+    var material = new URL(new URL(self.location.href).searchParams.get("material"), self.location.href);
+    if (material.origin !== self.location.origin) throw new Error("search worker must come from this site");
+    var exact = null; // exact words of the query being answered (Material answers at once)
+    self.addEventListener("message", function (event) {
+      var message = event.data;
+      if (message && message.type === QUERY && typeof message.data === "string") {
+        var planned = plan(message.data);
+        exact = planned.exact;
+        message.data = planned.query;
+      }
+    });
+    self.postMessage = function (message) {
+      if (message && message.type === RESULT && message.data && message.data.items) {
+        message.data.items.forEach(function (group) {
+          group.forEach(function (item) {
+            FIELDS.forEach(function (field) {
+              delete item[field];
+            });
+          });
+        });
+      }
+      return post.apply(self, arguments);
+    };
+    importScripts(material.href);
+    var search = self.lunr.Index.prototype.search;
+    self.lunr.Index.prototype.search = function () {
+      var results = search.apply(this, arguments);
+      return (exact ? rerank(results, exact) : results).slice(0, LIMIT);
+    };
+    post.call(self, { craftbook: LOADED }); // the index, sent meanwhile, is handled next
+  }
+})();

@@ -1,0 +1,322 @@
+"""Korean-first search: Material's own search, fed an index that knows Korean words.
+
+Why this design. Material's search (lunr in a web worker) matches a query word only
+against the *start* of a space-separated token, so 평가표 never finds 상담품질평가표 and
+상담사에게 never finds 상담사가. Two ways were weighed:
+
+- (b) replacing Material's worker with an engine of our own: full control, but we would
+  own the result format, highlighting, suggestions and every Material upgrade;
+- (a) keeping Material's search box, worker and result list, and changing what they
+  are fed.
+
+We do (a), measured side by side with Material's default on the same build
+(`bench/search_recall.py`, `bench/search_speed.py`; figures in README "Search").
+After MkDocs has written `search/search_index.json`, `augment_index` adds two fields to
+every entry, `title_ko` and `text_ko`, with the extra tokens lunr needs to reach a
+Korean word by its start, which is all lunr can do:
+
+- the *suffixes of a compound at morpheme boundaries* (상담품질평가표 → 품질평가표,
+  평가표), so any run of its parts starts some token (품질평가*, 평가표*);
+- the *stem* without particles or endings (상담사에게는 → 상담사, 확인했는가 → 확인), so
+  the word scores as an exact match wherever it is inflected;
+- a verb's dictionary form (줄여야 → 줄이다);
+- *spaced noun runs*, joined (원콜 처리율 → 원콜처리율), for people who type them
+  unspaced;
+- the parts of a token glued by punctuation (사내강사·QA → qa), which Material's
+  separator keeps as one token.
+
+The fields are registered in the index's own `config.fields` with the boost of the
+field they come from, so the worker indexes them like title and text; nothing displays
+them, so the text people read is unchanged. Document pages get their kind and roles
+as `tags`, which Material already shows under each result; listings (which repeat
+every title) get a lower boost. The index is written as UTF-8, not as ASCII escapes,
+which more than pays for the extra tokens in bytes.
+
+The query side is `docs/assets/search-ko.js`: it strips particles and endings from
+what was typed, searches the stem as a prefix and ranks the sections that have the
+exact word first, so a page that has the word ranks above pages whose words merely
+start with it. It runs as a worker around Material's (same messages, Material's code
+unchanged inside), where it also keeps only lunr's best sections for Material to
+highlight: on 1,000 documents that is what keeps broad queries fast.
+
+The analyser is kiwipiepy (its model ships on PyPI), at build time only. Against
+python-mecab-ko on our compounds, Kiwi got 상담사에게 → 상담사+에게, 야간콜백예약표 →
+야간/콜/백/예약/표 and 잡크래프팅 as one word, where mecab-ko split 상/담사, 예/약표 and
+잡/크/래프팅; both cost about 0.3 ms a word. Each distinct word is analysed once and
+cached for the life of the process (`craftbook serve` rebuilds reuse it).
+
+Everything here is a pure function of the index and the page metadata, testable
+without MkDocs; `generator/mkdocs_hook.py` only calls `augment_site`.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import labels
+
+INDEX_PATH = Path("search") / "search_index.json"
+TITLE_FIELD = "title_ko"
+TEXT_FIELD = "text_ko"
+DEFAULT_SEPARATOR = r"[\s\-]+"
+MIN_TERM = 2  # one-syllable parts (표, 율) would match half the library
+# Titles and headings are names (한 줄 업무일지, 원콜 처리율): people type them unspaced
+# and as verbs (이끌기 → 이끄는), so up to three spaced nouns are joined and verbs get
+# their dictionary form there. Running text gets neither: that is where tokens add up,
+# and every one of them costs index size and query time (bench/search_speed.py).
+RUN_LIMIT = 3
+# Listings, role tracks, tag pages and the home page repeat every title and summary, so
+# they match nearly every query; scaled down, the document itself comes first and a
+# listing still shows when nothing else matches.
+LISTING_BOOST = 0.3
+_LISTING = re.compile(rf"^(?:|(?:{'|'.join(labels.KIND_DIR.values())})/(?:page_\d+/)?|roles/.*|tags/.*)$")
+
+# Kiwi's tags (Sejong tag set). A compound is a run of these; each starts a new part.
+# A prefix (XPN: 비대면, 재문의) starts a part of its own, so 대면상담 is reachable too.
+NOUNLIKE = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "SL", "SN", "SH", "XR", "MM", "XPN"})
+SUFFIX_TAGS = frozenset({"XSN"})  # 처리율, 이탈률: the suffix belongs to what precedes
+VERB_TAGS = frozenset({"VV", "VA", "VV-I", "VA-I", "VV-R", "VA-R"})
+
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script; punctuation splits
+
+
+@dataclass(frozen=True)
+class Morph:
+    """One morpheme of a word: its surface span in that word, tag and dictionary form."""
+
+    form: str
+    tag: str
+    start: int
+    end: int
+    lemma: str
+
+
+Analyser = Callable[[Sequence[str]], Mapping[str, Sequence[Morph]]]
+
+
+# ----------------------------------------------------------------------- analyser
+
+
+@functools.cache
+def _kiwi() -> Any:
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+_CACHE: dict[str, tuple[Morph, ...]] = {}
+
+
+def kiwi_analyser(words: Sequence[str]) -> Mapping[str, Sequence[Morph]]:
+    """Analyse words one by one (out of context, which is what a search token is)."""
+    todo = sorted({w for w in words if w not in _CACHE})
+    if todo:
+        for word, tokens in zip(todo, _kiwi().tokenize(todo), strict=True):
+            _CACHE[word] = tuple(Morph(t.form, t.tag, t.start, t.end, t.lemma) for t in tokens)
+    return {w: _CACHE[w] for w in words}
+
+
+# ------------------------------------------------------------------ one word
+
+
+@dataclass(frozen=True)
+class WordInfo:
+    """What the index needs to know about one space-separated token."""
+
+    terms: tuple[str, ...]  # extra tokens that make its parts reachable by prefix
+    stem: str | None  # the noun part without particles (None: not a noun phrase)
+    whole: bool  # the token is nothing but its noun part (joins with the next noun)
+
+
+def word_parts(token: str) -> list[tuple[int, str]]:
+    """Pieces of a token between punctuation, with their offsets (사내강사·qa → 2 parts)."""
+    return [(m.start(), m.group()) for m in _WORD.finditer(token)]
+
+
+def compound_terms(part: str, morphs: Sequence[Morph], lemmas: bool = True) -> tuple[list[str], str | None]:
+    """Extra tokens for one punctuation-free piece, and its noun stem.
+
+    `morphs` are the analyser's morphemes of `part`. Boundaries are where a noun-like
+    morpheme starts a new part of the compound; the noun stem ends where the first
+    particle, ending or verb suffix starts.
+    """
+    terms: list[str] = []
+    bounds: list[int] = []
+    stem_end = 0
+    for m in morphs:
+        if m.tag in NOUNLIKE:
+            bounds.append(m.start)
+            stem_end = m.end
+        elif m.tag in SUFFIX_TAGS and stem_end and m.start <= stem_end:
+            stem_end = m.end
+        else:
+            break
+    verb = morphs[0] if morphs and morphs[0].tag in VERB_TAGS else None
+    if lemmas and verb and len(verb.lemma) > MIN_TERM and verb.lemma != part:
+        terms.append(verb.lemma)  # 줄여야 → 줄이다; 하다, 주다, 있다 would only add noise
+    if not stem_end or not bounds or bounds[0] != 0:
+        return terms, None
+    stem = part[:stem_end]
+    if stem != part:
+        terms.append(stem)
+    terms += [part[start:stem_end] for start in bounds[1:] if stem_end - start >= MIN_TERM]
+    return terms, stem
+
+
+def word_info(token: str, analysed: Mapping[str, Sequence[Morph]], lemmas: bool = True) -> WordInfo:
+    """Extra index tokens for one token as lunr sees it (already lower-cased)."""
+    parts = word_parts(token)
+    terms: list[str] = []
+    stem: str | None = None
+    whole = False
+    for offset, part in parts:
+        part_stem: str | None = part
+        if offset > 0 or part != token:
+            terms.append(part)  # after punctuation a new word starts; (kpi) and 상담사. are words too
+        if _HANGUL.search(part):
+            extra, part_stem = compound_terms(part, analysed.get(part, ()), lemmas)
+            if part_stem != part and terms and terms[-1] == part and offset == 0:
+                terms.pop()  # 골랐다. is no word of its own: its stem is
+            terms += extra
+        if len(parts) == 1 and offset == 0:
+            stem = part_stem
+            whole = part_stem == token
+    return WordInfo(tuple(_unique(t.lower() for t in terms if len(t) >= MIN_TERM)), stem, whole)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# ------------------------------------------------------------------ one field
+
+
+def tokens(text: str, separator: str) -> list[list[str]]:
+    """lunr's tokens of a field, per run of text between HTML tags (Material does so)."""
+    split = re.compile(separator)
+    runs = []
+    for chunk in _TAG.split(text):
+        words = [w.lower() for w in split.split(html.unescape(chunk)) if w]
+        if words:
+            runs.append(words)
+    return runs
+
+
+def needs_analysis(token: str) -> list[str]:
+    return [part for _, part in word_parts(token) if _HANGUL.search(part)]
+
+
+def field_terms(runs: list[list[str]], analysed: Mapping[str, Sequence[Morph]], names: bool = False) -> list[str]:
+    """Every extra token of a field, in text order (repeated text compresses well).
+
+    `names`: the field holds titles or headings (see RUN_LIMIT).
+    """
+    terms: list[str] = []
+    run_limit = RUN_LIMIT if names else 1
+    for run in runs:
+        infos = [word_info(token, analysed, lemmas=names) for token in run]
+        for i, info in enumerate(infos):
+            terms += info.terms
+            if info.whole and info.stem and _HANGUL.search(info.stem):
+                joined = info.stem
+                for nxt in infos[i + 1 : i + run_limit]:
+                    if not (nxt.stem and _HANGUL.search(nxt.stem)):
+                        break
+                    joined += nxt.stem
+                    if not nxt.whole:
+                        break
+                if joined != info.stem:
+                    terms.append(joined.lower())
+    surface = {token for run in runs for token in run}
+    return [t for t in _unique(terms) if t not in surface]
+
+
+# ------------------------------------------------------------------ the index
+
+
+def page_tags(meta: Mapping[str, Any] | None) -> list[str]:
+    """What a result shows under its title: the document's kind, then its roles."""
+    if not meta or not meta.get("kind_label"):
+        return []
+    return [str(meta["kind_label"]), *(str(r) for r in meta.get("role_labels") or [])]
+
+
+def is_listing(url: str) -> bool:
+    """A generated page that lists documents (URL contracts: see generator/render.py)."""
+    return bool(_LISTING.match(url))
+
+
+def augment_index(
+    index: dict[str, Any],
+    pages: Mapping[str, Mapping[str, Any] | None],
+    analyser: Analyser = kiwi_analyser,
+) -> dict[str, Any]:
+    """Material's search index → the same index plus Korean tokens and result labels.
+
+    `pages` maps a page URL (`scripts/script-price/`) to its `craftbook` front matter.
+    Titles and texts are left exactly as Material wrote them.
+    """
+    config = dict(index.get("config") or {})
+    if TITLE_FIELD in (config.get("fields") or {}):
+        return index  # already augmented (a rebuild that did not rewrite the index)
+    separator = config.get("separator") or DEFAULT_SEPARATOR
+    docs = [dict(doc) for doc in index.get("docs") or []]
+
+    fields = [(doc, name, tokens(doc.get(name) or "", separator)) for doc in docs for name in ("title", "text")]
+    words = {part for _, _, runs in fields for run in runs for token in run for part in needs_analysis(token)}
+    analysed = analyser(sorted(words))
+    for doc, name, runs in fields:
+        extra = field_terms(runs, analysed, names=name == "title")
+        if extra:
+            doc[TITLE_FIELD if name == "title" else TEXT_FIELD] = " ".join(extra)
+    for doc in docs:
+        page = doc.get("location", "").split("#")[0]
+        shown = page_tags(pages.get(page)) if page == doc.get("location") else []
+        if shown:
+            doc["tags"] = shown + [t for t in doc.get("tags") or [] if t not in shown]
+        if is_listing(page) and "boost" not in doc:
+            doc["boost"] = LISTING_BOOST
+
+    boosts = {name: dict(value) for name, value in (config.get("fields") or {}).items()}
+    title_boost = boosts.get("title", {}).get("boost", 1e3)
+    text_boost = boosts.get("text", {}).get("boost", 1.0)
+    boosts[TITLE_FIELD] = {"boost": title_boost}
+    boosts[TEXT_FIELD] = {"boost": text_boost}
+    # Our tags are labels already in the text, not an author's topic tags: worth a word.
+    boosts["tags"] = {"boost": text_boost}
+    config["fields"] = boosts
+    return {**index, "config": config, "docs": docs}
+
+
+def dump_index(index: Mapping[str, Any]) -> bytes:
+    """Compact UTF-8 JSON: Hangul as itself takes half the bytes of an ASCII escape."""
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def augment_site(site_dir: Path, pages: Mapping[str, Mapping[str, Any] | None]) -> Path | None:
+    """Rewrite the built site's search index in place; returns its path (None: no search)."""
+    path = site_dir / INDEX_PATH
+    if not path.is_file():
+        return None
+    index = json.loads(path.read_text(encoding="utf-8"))
+    path.write_bytes(dump_index(augment_index(index, pages)))
+    return path
+
+
+# ------------------------------------------------------------------ helpers for tests
+
+
+def index_terms(text: str, field: str = "text", analyser: Analyser = kiwi_analyser) -> list[str]:
+    """The extra tokens one piece of text gets (what `augment_index` stores for a field)."""
+    runs = tokens(text, DEFAULT_SEPARATOR)
+    words = sorted({part for run in runs for token in run for part in needs_analysis(token)})
+    return field_terms(runs, analyser(words), names=field == "title")

@@ -1,0 +1,257 @@
+"""Korean search in Material's own search box, on a built site, in Debian's Chromium."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator import search
+
+pytestmark = pytest.mark.browser
+
+LIBRARY = Path(__file__).resolve().parent.parent / "fixtures" / "search"
+BOX = "input.md-search__input"
+RESULT = "li.md-search-result__item"
+
+
+@pytest.fixture(scope="module")
+def site(build_site: Callable[..., Path]) -> Path:
+    return build_site(LIBRARY)
+
+
+@pytest.fixture(scope="module")
+def base(site: Path, serve: Callable[[Path], str]) -> str:
+    return serve(site)
+
+
+# Before the page's scripts: note which query each answer of the search worker is for
+# (answers come in order), and the frame after the page has shown it.
+TRACK_ANSWERS = """
+window.__asked = []; window.__answered = null;
+const send = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message) {
+  if (message && message.type === 2) window.__asked.push(message.data);
+  return send.apply(this, arguments);
+};
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (event) => {
+      // isTrusted: a worker's own answer, not the copy search-ko.js hands to Material's
+      if (event.isTrusted && event.data && event.data.type === 3) {
+        const query = window.__asked.shift();
+        setTimeout(() => requestAnimationFrame(() => { window.__answered = query; }));
+      }
+    });
+  }
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def search_page(browser: Any, base: str) -> Iterator[Any]:
+    """One page for every query, as an agent keeps one tab open during calls."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.add_init_script(TRACK_ANSWERS)
+    page = context.new_page()
+    page.goto(base)
+    yield page
+    context.close()
+
+
+def results(page: Any, query: str) -> list[dict[str, Any]]:
+    """Type `query` into the search box; the result pages as Material lists them."""
+    box = page.locator(BOX)
+    box.fill("")
+    box.focus()
+    page.keyboard.insert_text(query)  # key-by-key Hangul does not reach the box in headless Chromium
+    page.keyboard.press("End")  # Material searches on keyup
+    # Our worker gets the query as typed; Material's own (the fallback) gets it rewritten.
+    page.wait_for_function(
+        "(q) => window.__answered === q || window.__answered === window.craftbookSearch.transform(q)", arg=query
+    )
+    return page.eval_on_selector_all(
+        RESULT,
+        """items => items.map(item => ({
+            url: new URL(item.querySelector("a").href).pathname,
+            title: item.querySelector("h1, h2").textContent.trim(),
+            tags: [...item.querySelectorAll(":scope > a .md-tag")].map(tag => tag.textContent.trim()),
+        }))""",
+    )
+
+
+def paths(found: list[dict[str, Any]], base: str) -> list[str]:
+    root = urlsplit(base).path
+    return [unquote(item["url"])[len(root) :] for item in found]
+
+
+# Queries as typed mid-call: a later part of a compound, a particle, an ending, English.
+QUERIES = {
+    "평가표": "scorecards/qa-consult-quality/",
+    "처리율": "playbooks/supervisor-one-call/",
+    "원콜처리율": "playbooks/supervisor-one-call/",
+    "업무일지": "playbooks/agent-daily-log/",
+    "매트릭스": "playbooks/manager-delegation/",
+    "위임": "playbooks/manager-delegation/",
+    "콜백예약표를": "scripts/script-night-callback/",
+    "인수인계는": "lessons/lesson-warm-handover/",
+    "확인했는지": "scorecards/qa-consult-quality/",
+    "MBWA로": "playbooks/manager-delegation/",
+    "KPI": "playbooks/supervisor-one-call/",
+    "상급자 인수인계": "lessons/lesson-warm-handover/",
+}
+
+
+def test_korean_queries_find_the_page_in_the_first_five(search_page: Any, base: str) -> None:
+    misses = {}
+    for query, expected in QUERIES.items():
+        top = paths(results(search_page, query), base)[:5]
+        if expected not in top:
+            misses[query] = top
+    assert not misses, f"expected page not in the first five: {misses}"
+
+
+def test_results_show_kind_and_roles(search_page: Any) -> None:
+    found = results(search_page, "매트릭스")
+    assert found[0]["title"] == "권한위임매트릭스로 결정 내려보내기"
+    assert found[0]["tags"] == ["역할 플레이북", "매니저"]
+    script = next(item for item in results(search_page, "야간") if item["url"].endswith("script-night-callback/"))
+    assert script["tags"] == ["상담 스크립트", "상담사"]
+
+
+def test_the_page_with_the_word_ranks_above_one_that_only_starts_with_it(search_page: Any, base: str) -> None:
+    top = paths(results(search_page, "평가표"), base)
+    assert top.index("scorecards/qa-consult-quality/") < top.index("resources/res-evaluation-standardization/")
+    top = paths(results(search_page, "업무일지"), base)
+    assert top[0] == "playbooks/agent-daily-log/"
+    assert "lessons/lesson-shift-schedule/" not in top  # 업무일정 shares only 업무일: not a match
+
+
+def test_documents_rank_above_the_listings_that_repeat_their_titles(search_page: Any, base: str) -> None:
+    top = paths(results(search_page, "상담품질평가표"), base)
+    assert top[0] == "scorecards/qa-consult-quality/"
+    assert top.index("scorecards/") > 0
+
+
+def test_search_works_from_a_document_page(browser: Any, base: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.add_init_script(TRACK_ANSWERS)
+    page = context.new_page()
+    page.goto(base + "scripts/script-night-callback/")
+    try:
+        assert paths(results(page, "매트릭스를"), base)[0] == "playbooks/manager-delegation/"
+        assert page.evaluate("() => window.craftbookSearch.relayed") is True
+    finally:
+        context.close()
+
+
+def test_search_still_works_when_our_worker_cannot_start(browser: Any, base: str) -> None:
+    # Point our worker at a search worker on another host: it refuses to start, and
+    # Material's own worker gets the index after all, with queries still rewritten.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.add_init_script(TRACK_ANSWERS)
+    context.add_init_script(
+        """document.addEventListener("DOMContentLoaded", () => {
+            const config = document.getElementById("__config");
+            const value = JSON.parse(config.textContent);
+            value.search = "https://example.invalid/search.js";
+            config.textContent = JSON.stringify(value);
+        });"""
+    )
+    page = context.new_page()
+    page.goto(base)
+    try:
+        assert "scripts/script-night-callback/" in paths(results(page, "콜백예약표를"), base)[:5]
+        assert page.evaluate("() => window.craftbookSearch.relayed") is False
+    finally:
+        context.close()
+
+
+def test_search_runs_in_our_worker_around_materials(search_page: Any) -> None:
+    # The first message to Material's worker handed it to search-ko.js's worker.
+    assert search_page.evaluate("() => window.craftbookSearch.relayed") is True
+
+
+def test_queries_are_rewritten_on_the_way_to_materials_own_worker_too(search_page: Any, site: Path) -> None:
+    # Should Material's worker get the index before search-ko.js runs, it keeps it; the
+    # queries it gets are still rewritten. A second Material worker is in that position.
+    (worker,) = (site / "assets/javascripts/workers").glob("search.*.min.js")
+    search_page.wait_for_function("() => window.craftbookSearch.relayed")
+    found = search_page.evaluate(
+        """async ([url, query]) => {
+            const index = await (await fetch("search/search_index.json")).json();
+            const worker = new Worker(url);
+            const answer = (type) => new Promise((resolve) => worker.addEventListener("message", (e) => {
+                if (e.data.type === type) resolve(e.data);
+            }));
+            const ready = answer(1);
+            worker.postMessage({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
+            await ready;
+            const result = answer(3);
+            worker.postMessage({type: 2, data: query});
+            const {data} = await result;
+            worker.terminate();
+            return data.items.map((group) => group[0].location.split("#")[0]);
+        }""",
+        [worker.relative_to(site).as_posix(), "콜백예약표를"],
+    )
+    assert "scripts/script-night-callback/" in found[:5]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stem", "weak", "alt"),
+    [
+        ("상담사에게", "상담사", False, None),
+        ("상담사들에게", "상담사", False, None),
+        ("확인했는지", "확인", False, None),
+        ("평가표를", "평가표", False, None),
+        ("만족도", "만족", True, None),  # 도 may be a particle or the end of the noun
+        ("평가", "평가", False, None),  # never cut below two syllables
+        ("kpi를", "kpi", False, None),
+        ("이끄는", "이끄", False, "이끌"),  # 이끌다 drops its ㄹ before 는
+        ("매트릭스", "매트릭스", False, None),
+    ],
+)
+def test_query_stems(search_page: Any, typed: str, stem: str, weak: bool, alt: str | None) -> None:
+    cut = search_page.evaluate("(word) => window.craftbookSearch.stem(word)", typed)
+    assert (cut["stem"], cut["weak"], cut["alt"]) == (stem, weak, alt)
+
+
+def test_query_rewrite(search_page: Any) -> None:
+    rewrite = lambda q: search_page.evaluate("(q) => window.craftbookSearch.transform(q)", q)  # noqa: E731
+    assert rewrite("상담사에게") == "상담사^8 상담사"
+    assert rewrite("만족도") == "만족도^8 만족도 만족^8"
+    assert rewrite("  KPI를,  QA·수퍼바이저 ") == "kpi^8 kpi qa^8 qa 수퍼바이저^8 수퍼바이저"
+    assert rewrite('+필수 -제외 "구문" 필드:값 ~1 ^2') == " ".join(
+        f"{w}^8 {w}" for w in ["필수", "제외", "구문", "필드", "값", "1", "2"]
+    )  # lunr's syntax is just punctuation to a person typing
+
+
+def test_query_plan_in_our_worker(search_page: Any) -> None:
+    # Our worker asks lunr for prefixes only and ranks sections with an exact word first.
+    plan = lambda q: search_page.evaluate("(q) => window.craftbookSearch.plan(q)", q)  # noqa: E731
+    assert plan("상담사에게 KPI를") == {"query": "상담사 kpi", "exact": {"상담사": True, "kpi": True}}
+    assert plan("업무일지") == {"query": "업무일지 업무일^8", "exact": {"업무일지": True, "업무일": True}}
+    assert plan("이끄는") == {"query": "이끄 이끌", "exact": {"이끄": True}}
+
+
+def test_the_built_index_is_augmented(site: Path) -> None:
+    index = json.loads((site / search.INDEX_PATH).read_text(encoding="utf-8"))
+    assert {search.TITLE_FIELD, search.TEXT_FIELD} <= set(index["config"]["fields"])
+    entry = next(doc for doc in index["docs"] if doc["location"] == "playbooks/supervisor-one-call/")
+    assert entry["tags"] == ["역할 플레이북", "수퍼바이저"]
+    assert "처리율개선" in entry[search.TITLE_FIELD].split()
+
+
+def test_korean_tags_get_readable_pages_in_gana_order(site: Path) -> None:
+    assert (site / "tags" / "권한위임" / "index.html").is_file()
+    assert (site / "tags" / "품질평가" / "index.html").is_file()
+    listing = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    order = [listing.index(f">{tag}<") for tag in ["권한위임", "성찰", "원콜해결", "코칭", "품질평가"]]
+    assert order == sorted(order)
