@@ -1,0 +1,310 @@
+"""Regenerate only what a change touches, so `craftbook serve` keeps up with a big library.
+
+`mkdocs serve` re-runs the generator after every save. Parsing thousands of YAML files
+and rendering thousands of pages for a one-line edit would dominate the wait, so one
+process keeps a cache between runs:
+
+- a file is parsed and validated again only when its bytes changed (the key is a hash
+  of its content, not its mtime: two saves within one clock tick must not be missed);
+- a page is rendered again only when a document it shows changed. Pages come in units
+  (`Renderer.units`); `touched_units` says which units read a changed document;
+- a generated file is written only when its bytes differ from the last run's.
+
+The result must equal a run from scratch, byte for byte (tests/test_incremental.py).
+Whenever the cheap path cannot vouch for that — an invalid library, other options,
+another library, an edited template — it falls back to the full path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import jinja2
+
+from .errors import BuildError, Diagnostic
+from .library import Entry, Library, _cross_file_rules, load_library, validate_document
+from .load import DEFAULT_MAX_BYTES, discover, load_file
+from .models import KINDS, DocumentBase
+from .render import TEMPLATES, Renderer, RenderOptions, SiteIndex, Unit, references
+from .site import Generated, GenerateOptions, _write_if_changed, sync_tree
+from .site import generate as generate_with
+
+log = logging.getLogger("mkdocs.plugins.craftbook")
+
+# The unit kinds whose inputs `touched_units` knows. A unit of any other kind (a page
+# type added later) is rendered on every run, which is slower but never wrong.
+KNOWN_UNITS = frozenset({"document", "listing", "track", "tags", "tag", "home"})
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    key: tuple[str, bytes, int]  # name in the library, content hash, size limit
+    entry: Entry | None  # None: the file has a problem; the full loader will report it
+
+
+@dataclass
+class _Rendered:
+    key: tuple[object, ...]
+    library: Library
+    site: SiteIndex
+    env: jinja2.Environment
+    units: dict[Unit, dict[str, str]]
+
+
+@dataclass
+class Cache:
+    """What one process remembers between generator runs (one library, one output)."""
+
+    parsed: dict[Path, _Parsed] = field(default_factory=dict)
+    rendered: _Rendered | None = None
+    written: tuple[Path, dict[str, bytes]] | None = None
+    # What the last run did, for `craftbook serve`'s log, the benchmark and the tests.
+    last_parsed: list[str] = field(default_factory=list)
+    last_units: list[Unit] = field(default_factory=list)
+    last_written: list[str] = field(default_factory=list)
+    timings: list[tuple[str, float, float]] = field(default_factory=list)  # step, seconds, CPU seconds
+
+    # -- public entry points -----------------------------------------------------
+
+    def generate(self, options: GenerateOptions) -> Generated:
+        """`generator.site.generate`, reusing whatever the previous run already did."""
+        started, cpu = time.perf_counter(), time.process_time()
+        warm = self.rendered is not None
+        with _gc_paused():
+            result = generate_with(options, load=self._load, render=self.render, write=self.write)
+        seconds = time.perf_counter() - started
+        self.timings.append(("generate", seconds, time.process_time() - cpu))
+        if warm:
+            log.info(
+                "craftbook: %d of %d files parsed, %d pages rendered, %d written in %.2f s",
+                len(self.last_parsed),
+                len(result.library),
+                sum(len(self.rendered.units.get(u, {})) for u in self.last_units) if self.rendered else 0,
+                result.written,
+                seconds,
+            )
+        return result
+
+    def load(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
+        """`load_library`, parsing only files whose content changed since the last call."""
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            with _gc_paused():
+                return self._load(root, max_bytes=max_bytes)
+        finally:
+            self.timings.append(("load", time.perf_counter() - started, time.process_time() - cpu))
+
+    # -- load --------------------------------------------------------------------
+
+    def _load(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
+        root = Path(root)
+        if not root.is_dir():
+            self.last_parsed = [str(root)]
+            return load_library(root, max_bytes=max_bytes)
+        library = Library(root)
+        parsed: dict[Path, _Parsed] = {}
+        reparsed: list[str] = []
+        clean = True
+        for path, name in discover(root):
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                clean = False
+                continue
+            key = (name, hashlib.blake2b(raw, digest_size=16).digest(), max_bytes)
+            cached = self.parsed.get(path)
+            if cached is None or cached.key != key:
+                cached = _Parsed(key, _validated(path, name, max_bytes))
+                reparsed.append(name)
+            parsed[path] = cached
+            if cached.entry is None or cached.entry.id in library.entries:
+                clean = False
+                continue
+            library.entries[cached.entry.id] = cached.entry
+        self.parsed = parsed  # files that disappeared are forgotten
+        self.last_parsed = reparsed
+        if clean and not _cross_file_rules(library):
+            library.entries = dict(sorted(library.entries.items(), key=lambda kv: (KINDS.index(kv[1].doc.kind), kv[0])))
+            return library
+        # Something is wrong: the full loader lists every problem exactly as a cold run does.
+        self.last_parsed = [name for _, name in discover(root)]
+        return load_library(root, max_bytes=max_bytes)
+
+    # -- render ------------------------------------------------------------------
+
+    def render(self, library: Library, options: RenderOptions) -> dict[str, str]:
+        """`render_site`, rendering again only the units a changed document touches."""
+        key = (library.root.resolve(), options, _template_stamps(options))
+        renderer = Renderer(library, options)
+        previous = self.rendered
+        units = renderer.units()
+        if previous is None or previous.key != key:
+            todo = set(units)
+        else:
+            renderer.env = previous.env  # compiled templates; their files are unchanged (key)
+            touched = touched_units(previous.library, library, previous.site, renderer.site)
+            todo = {u for u in units if u in touched or u not in previous.units or u[0] not in KNOWN_UNITS}
+        rendered: dict[Unit, dict[str, str]] = {}
+        for unit in units:
+            rendered[unit] = renderer.render_unit(unit) if unit in todo else previous.units[unit]  # type: ignore[union-attr]
+        self.rendered = _Rendered(key, library, renderer.site, renderer.env, rendered)
+        self.last_units = [u for u in units if u in todo]
+        pages: dict[str, str] = {}
+        for unit in units:
+            pages.update(rendered[unit])
+        return pages
+
+    # -- write -------------------------------------------------------------------
+
+    def write(self, out: Path, files: dict[str, bytes]) -> int:
+        """`sync_tree`, touching only files whose bytes differ from the last run's."""
+        target = out.resolve()
+        previous = self.written
+        self.written = None  # if writing fails half-way, the next run starts from scratch
+        if previous is None or previous[0] != target or not target.is_dir():
+            fresh = not target.exists() or not any(target.iterdir())
+            written = _write_fresh(target, files) if fresh else sync_tree(out, files)
+            self.last_written = sorted(files)
+        else:
+            before = previous[1]
+            changed = sorted(rel for rel, content in files.items() if before.get(rel) != content)
+            for rel in changed:
+                path = (target / rel).resolve()
+                if target not in path.parents:
+                    raise BuildError(f"refusing to write outside the output folder: {rel}")
+                _write_if_changed(path, files[rel])
+            for rel in before.keys() - files.keys():
+                _remove(target, target / rel)
+            written = len(changed)
+            self.last_written = changed
+        self.written = (target, dict(files))
+        return written
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Parsing and rendering allocate millions of small objects that mostly die young or
+    live on in the library; CPython's cyclic collector would walk the growing library again
+    and again (half the load time at 1,000 documents). Reference counting still frees
+    everything acyclic meanwhile, and the collector runs as usual afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _validated(path: Path, name: str, max_bytes: int) -> Entry | None:
+    loaded = load_file(path, name, max_bytes=max_bytes)
+    if isinstance(loaded, Diagnostic):
+        return None
+    doc, problems = validate_document(loaded)
+    return Entry(doc, loaded) if doc is not None and not problems else None
+
+
+def _write_fresh(target: Path, files: dict[str, bytes]) -> int:
+    """Fill an empty folder (every `craftbook build`): nothing to compare, nothing to delete."""
+    folders: set[Path] = set()
+    for rel in files:
+        parts = PurePosixPath(rel).parts
+        if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
+            raise BuildError(f"refusing to write outside the output folder: {rel}")
+    for rel, content in files.items():
+        path = target / rel
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_bytes(content)
+    return len(files)
+
+
+def _remove(root: Path, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != root and root in parent.parents and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _template_stamps(options: RenderOptions) -> tuple[tuple[str, int, int], ...]:
+    """Every template's mtime and size: an edited template re-renders everything."""
+    stamps = []
+    for folder in (*options.templates, TEMPLATES):
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
+def changed_ids(old: Library, new: Library) -> set[str]:
+    """Ids added, removed or edited between two selected libraries."""
+    changed = set()
+    for doc_id in old.entries.keys() | new.entries.keys():
+        before, after = old.get(doc_id), new.get(doc_id)
+        if before is not after and before != after:
+            changed.add(doc_id)
+    return changed
+
+
+def touched_units(old: Library, new: Library, old_site: SiteIndex, new_site: SiteIndex) -> set[Unit]:
+    """The page units whose content may differ between the two libraries.
+
+    A document's page shows its own fields, the titles of what it references, the
+    documents that reference it (backlinks, edition picks) and its tags' links. Kind
+    listings, role tracks and tag pages list their members. The home page counts
+    everything. Each changed document is looked up on both sides, so that a page it has
+    just left is rendered again too.
+    """
+    changed = changed_ids(old, new)
+    if not changed:
+        return set()
+    units: set[Unit] = {("home",)}
+    for doc_id in changed:
+        for library, site in ((old, old_site), (new, new_site)):
+            doc = library.get(doc_id)
+            if doc is not None:
+                units |= _units_of(doc, site)
+    if _tag_counts(old_site) != _tag_counts(new_site):
+        units.add(("tags",))
+    for tag in old_site.tag_slugs.keys() | new_site.tag_slugs.keys():
+        if old_site.tag_slugs.get(tag) != new_site.tag_slugs.get(tag):  # a tag page moved
+            units |= {("tags",), ("tag", tag)}
+            for site in (old_site, new_site):
+                units |= {("document", d.id) for d in site.by_tag.get(tag, [])}
+    return units
+
+
+def _units_of(doc: DocumentBase, site: SiteIndex) -> set[Unit]:
+    units: set[Unit] = {("document", doc.id), ("listing", doc.kind)}
+    units |= {("track", role) for role in doc.all_roles}
+    units |= {("tag", tag) for tag in doc.tags}
+    units |= {("document", ref) for ref in references(doc)}  # their backlinks show this one
+    units |= {("document", other.id) for other in site.backlinks.get(doc.id, [])}  # they link here
+    return units
+
+
+def _tag_counts(site: SiteIndex) -> dict[str, int]:
+    return {tag: len(docs) for tag, docs in site.by_tag.items()}
+
+
+CACHE = Cache()
+
+
+def generate(options: GenerateOptions) -> Generated:
+    """The generator step for MkDocs builds: incremental within one process."""
+    return CACHE.generate(options)
+
+
+def load(root: Path) -> Library:
+    return CACHE.load(root)

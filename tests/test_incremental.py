@@ -1,0 +1,230 @@
+"""A warm generator run (`craftbook serve`) equals a cold one, and does only what a change needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.synth import write_library
+from generator.errors import ValidationFailed
+from generator.incremental import Cache
+from generator.library import load_library
+from generator.render import references
+from generator.site import GenerateOptions, generate
+
+TODAY = dt.date(2026, 11, 1)
+SIZE = 60
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_library(tmp_path_factory.mktemp("synthetic") / "playbooks", SIZE, seed=3)
+
+
+@pytest.fixture
+def library(synthetic: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(synthetic, tmp_path / "playbooks"))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Workbench:
+    """One long-lived cache (the server) next to cold runs into fresh folders."""
+
+    def __init__(self, playbooks: Path, tmp_path: Path, **options: object) -> None:
+        self.playbooks = playbooks
+        self.tmp_path = tmp_path
+        self.options = GenerateOptions(playbooks=playbooks, out=tmp_path / "warm", today=TODAY, **options)  # type: ignore[arg-type]
+        self.cache = Cache()
+        self.cold_runs = 0
+
+    def warm(self) -> dict[str, bytes]:
+        self.cache.generate(self.options)
+        return tree(self.options.out)
+
+    def cold(self) -> dict[str, bytes]:
+        self.cold_runs += 1
+        out = self.tmp_path / f"cold-{self.cold_runs}"
+        generate(GenerateOptions(**{**self.options.__dict__, "out": out}))
+        return tree(out)
+
+    @property
+    def rendered(self) -> set[tuple[str, ...]]:
+        return set(self.cache.last_units)
+
+
+def edit(path: Path, change: dict[str, object] | None = None, drop: tuple[str, ...] = ()) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(change or {})
+    for key in drop:
+        data.pop(key, None)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def file_of(playbooks: Path, doc_id: str) -> Path:
+    return next(playbooks.rglob(f"{doc_id}.yaml"))
+
+
+def cited_resource(playbooks: Path) -> str:
+    """A resource that other documents reference, so its title shows on their pages."""
+    library = load_library(playbooks)
+    cited = [ref for e in library for ref in references(e.doc)]
+    return next(e.id for e in library if e.doc.kind == "resource" and e.id in cited)
+
+
+def test_a_second_run_without_changes_parses_renders_and_writes_nothing(library: Path, tmp_path: Path) -> None:
+    bench = Workbench(library, tmp_path)
+    first = bench.warm()
+    assert len(bench.cache.last_parsed) == SIZE
+    assert bench.warm() == first
+    assert bench.cache.last_parsed == []
+    assert bench.rendered == set()
+    assert bench.cache.last_written == []
+
+
+def test_a_title_edit_rerenders_exactly_the_pages_that_show_the_document(library: Path, tmp_path: Path) -> None:
+    bench = Workbench(library, tmp_path)
+    before = bench.warm()
+    doc_id = cited_resource(library)
+    edit(file_of(library, doc_id), {"title": "완전히 새 제목"})
+    after = bench.warm()
+
+    assert bench.cache.last_parsed == [file_of(library, doc_id).relative_to(library).as_posix()]
+    docs = load_library(library)
+    doc = docs.get(doc_id)
+    assert doc is not None
+    expected = {
+        ("document", doc_id),
+        ("listing", "resource"),
+        ("home",),
+        *(("track", role) for role in doc.all_roles),
+        *(("tag", tag) for tag in doc.tags),
+        *(("document", ref) for ref in references(doc)),
+        *(("document", e.id) for e in docs if doc_id in references(e.doc) and e.id != doc_id),
+    }
+    assert bench.rendered == expected
+    # sound: every page whose text changed was rendered again
+    changed = {path for path in after if before.get(path) != after[path]}
+    rendered_pages = {p for unit in bench.rendered for p in bench.cache.rendered.units[unit]}  # type: ignore[union-attr]
+    assert {p for p in changed if p.endswith(".md")} <= rendered_pages
+    assert after == bench.cold()
+
+
+EDITS = [
+    "title",
+    "add-tag",
+    "drop-tags",
+    "roles",
+    "related",
+    "draft",
+    "members",
+    "new-document",
+    "delete-document",
+    "edition-picks",
+    "lesson-prerequisite",
+]
+
+
+def apply(name: str, playbooks: Path) -> None:
+    docs = load_library(playbooks)
+    resource = cited_resource(playbooks)
+    lesson = next(e.id for e in docs if e.doc.kind == "lesson" and e.doc.prerequisites)  # type: ignore[attr-defined]
+    edition = next(e.id for e in docs if e.doc.kind == "edition")
+    uncited = next(e.id for e in docs if e.doc.kind == "resource" and not any(e.id in references(o.doc) for o in docs))
+    if name == "title":
+        edit(file_of(playbooks, resource), {"title": "가나다 맨 앞으로 가는 제목"})
+    elif name == "add-tag":
+        edit(file_of(playbooks, resource), {"tags": ["처음 보는 태그", "해지방어"]})
+    elif name == "drop-tags":
+        edit(file_of(playbooks, resource), drop=("tags",))
+    elif name == "roles":
+        edit(file_of(playbooks, lesson), {"roles": ["manager", "qa", "agent"]})
+    elif name == "related":
+        edit(file_of(playbooks, uncited), {"related": [resource, lesson]})
+    elif name == "draft":
+        edit(file_of(playbooks, resource), {"status": "draft"})
+    elif name == "members":
+        edit(file_of(playbooks, lesson), {"access": "members"})
+    elif name == "new-document":
+        source = yaml.safe_load(file_of(playbooks, resource).read_text(encoding="utf-8"))
+        source.update({"id": "res-brand-new", "title": "새로 들어온 자료", "related": [lesson]})
+        (playbooks / "resources" / "res-brand-new.yaml").write_text(
+            yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    elif name == "delete-document":
+        file_of(playbooks, uncited).unlink()
+    elif name == "edition-picks":
+        edit(file_of(playbooks, edition), {"picks": [{"ref": uncited, "note": "새로 고른 글"}]})
+    elif name == "lesson-prerequisite":
+        edit(file_of(playbooks, lesson), drop=("prerequisites",))
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_warm_output_equals_a_cold_run_after_an_edit(name: str, library: Path, tmp_path: Path) -> None:
+    bench = Workbench(library, tmp_path)
+    bench.warm()
+    apply(name, library)
+    warm = bench.warm()
+    assert len(bench.cache.last_parsed) <= 1  # only the edited file (none for a deletion)
+    assert 0 < len(bench.rendered) < len(bench.cache.rendered.units)  # type: ignore[union-attr]
+    assert warm == bench.cold()
+
+
+def test_a_chain_of_edits_stays_equal_to_cold_runs(library: Path, tmp_path: Path) -> None:
+    bench = Workbench(library, tmp_path, audience="members", drafts=True)
+    bench.warm()
+    for name in ("title", "add-tag", "roles", "new-document", "members", "draft"):
+        apply(name, library)
+        assert bench.warm() == bench.cold(), f"after {name}"
+
+
+def test_an_invalid_edit_fails_like_a_cold_run_and_a_fix_recovers(library: Path, tmp_path: Path) -> None:
+    bench = Workbench(library, tmp_path)
+    bench.warm()
+    resource = cited_resource(library)
+    path = file_of(library, resource)
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace(f"id: {resource}", "id: Not Valid"), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as warm_error:
+        bench.warm()
+    with pytest.raises(ValidationFailed) as cold_error:
+        load_library(library)
+    assert warm_error.value.format_message() == cold_error.value.format_message()
+    path.write_text(good.replace("title: ", "title: 고친 뒤 ", 1), encoding="utf-8")
+    assert bench.warm() == bench.cold()
+    assert bench.cache.last_parsed == [path.relative_to(library).as_posix()]
+
+
+def test_an_edit_that_moves_a_document_to_another_listing_page(tmp_path: Path) -> None:
+    playbooks = Path(shutil.copytree(FIXTURES / "minimal", tmp_path / "playbooks"))
+    source = (playbooks / "resource.yaml").read_text(encoding="utf-8")
+    for i in range(60):  # two pages of resources
+        text = source.replace("id: res-article", f"id: res-{i:03d}").replace("title: ", f"title: 자료 {i:03d} ")
+        (playbooks / f"r{i}.yaml").write_text(text, encoding="utf-8")
+    bench = Workbench(playbooks, tmp_path)
+    before = bench.warm()
+    edit(playbooks / "r59.yaml", {"title": "가장 앞에 서는 자료"})  # from page 2 to page 1
+    after = bench.warm()
+    assert after["resources/index.md"] != before["resources/index.md"]
+    assert after["resources/page_2.md"] != before["resources/page_2.md"]
+    assert after == bench.cold()
+
+
+def test_an_edited_template_renders_everything_again(library: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    bench = Workbench(library, tmp_path, templates=(templates,))
+    bench.warm()
+    override = '{% extends "document.md.j2" %}{% block body %}조직이 덧붙인 줄{% endblock %}'
+    (templates / "resource.md.j2").write_text(override, encoding="utf-8")
+    warm = bench.warm()
+    assert bench.rendered == set(bench.cache.rendered.units)  # type: ignore[union-attr]
+    assert any("조직이 덧붙인 줄" in text.decode("utf-8") for text in warm.values())
+    assert warm == bench.cold()
