@@ -18,6 +18,12 @@ CONFIG_OPTION = click.option(
     show_default=True,
     help="MkDocs configuration file.",
 )
+MAX_FILE_BYTES_OPTION = click.option(
+    "--max-file-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse YAML files larger than this [default: extra.craftbook.max_file_bytes, else 1048576].",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,11 +35,17 @@ def main() -> None:
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=Path("playbooks"))
 @click.option("--stale", is_flag=True, help="List documents past their review date (not an error).")
-def check(path: Path, stale: bool) -> None:
+@click.option(
+    "--max-file-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse YAML files larger than this (default 1 MiB).",
+)
+def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
     """Validate a library folder or one file; report every problem at once."""
     from .commands import check_library
 
-    report = check_library(path, stale=stale)
+    report = check_library(path, stale=stale, max_bytes=max_file_bytes)
     click.echo(report)
 
 
@@ -50,8 +62,15 @@ def check(path: Path, stale: bool) -> None:
     help="public leaves out every access: members document.",
 )
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings.")
+@MAX_FILE_BYTES_OPTION
 def build(
-    config_file: Path, out: Path | None, playbooks: Path | None, drafts: bool, audience: str, strict: bool
+    config_file: Path,
+    out: Path | None,
+    playbooks: Path | None,
+    drafts: bool,
+    audience: str,
+    strict: bool,
+    max_file_bytes: int | None,
 ) -> None:
     """Build the static site (into a temporary folder, swapped in on success)."""
     from .site import BuildOptions
@@ -67,6 +86,7 @@ def build(
             drafts=drafts,
             audience=audience,
             strict=strict,
+            max_file_bytes=max_file_bytes,
         )
     )
     click.echo(f"built {result}")

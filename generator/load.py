@@ -9,6 +9,7 @@ alias expansion) and refuses duplicate keys, which plain loaders silently drop.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,9 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 MAX_ALIASES = 500
+# Text an alias may multiply: never less than twice the file itself, so only aliases
+# that repeat big values (a "string bomb") ever reach it.
+MAX_EXPANDED_CHARS = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,48 @@ def _syntax_hint(problem: str, text: str, mark: yaml.Mark | None) -> str:
     return ""
 
 
+FULL_WIDTH_COLONS = "：﹕︓"
+# A key at the start of a line (or after '- ') that ends in a full-width colon, or in ':'
+# followed by a full-width space: both look right on screen and are not YAML.
+_FULL_WIDTH_KEY = re.compile(
+    rf"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s#'\"\[\]{{}}:{FULL_WIDTH_COLONS}][^:#{FULL_WIDTH_COLONS}]*?)\s*"
+    rf"(?P<colon>[{FULL_WIDTH_COLONS}]|:\u3000)"
+)
+
+
+def _authoring_slip(problem: str, text: str, marks: list[yaml.Mark]) -> tuple[Mark, str] | None:
+    """The usual typing slips behind a syntax error, located where the trainer made them.
+
+    PyYAML reports where parsing gave up, often the line after the slip, in parser
+    terms ("could not find expected ':'"); a trainer needs the character to retype.
+    """
+    lines = text.splitlines()
+    if "'\\t'" in problem and marks:
+        mark = marks[0]
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if not line[: mark.column].strip(" -"):
+            return _mark(mark), "invalid YAML: a tab indents this line; indent with spaces only (2 per level)"
+        return _mark(mark), "invalid YAML: a tab where YAML expects a space; type a space instead (or quote the value)"
+    rows = sorted({m.line for m in marks} | {m.line - 1 for m in marks if m.line > 0})
+    for row in rows:
+        if row >= len(lines):
+            continue
+        match = _FULL_WIDTH_KEY.match(lines[row])
+        if not match:
+            continue
+        key, colon = match.group("key"), match.group("colon")
+        at = Mark(row + 1, match.start("colon") + 1)
+        if colon == ":\u3000":
+            return Mark(row + 1, match.start("colon") + 2), (
+                f"invalid YAML: a full-width space '\u3000' after '{key}:'; type a normal space after ':'"
+            )
+        return at, (
+            f"invalid YAML: a full-width colon {colon!r} after '{key}'; "
+            f"a key ends with ':' followed by a space: '{key}: …'"
+        )
+    return None
+
+
 class _Builder:
     """Turns a composed node graph into plain data plus a SourceMap."""
 
@@ -132,10 +178,22 @@ class _Builder:
     def scalar(self, node: ScalarNode, path: KeyPath) -> Any:
         if node.tag == "tag:yaml.org,2002:merge":
             raise LoadError(_mark(node), "merge keys ('<<') are not supported; write the keys out")
+        if node.tag == _STR_TAG:  # most values: what the constructor would return, without its cost
+            self.source.scalars[path] = Scalar(node.value, node.tag, node.style not in (None, ""))
+            return nfc(node.value)
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise LoadError(_mark(node), f"cannot read value {node.value!r}: {exc}") from exc
+        except (ValueError, OverflowError) as exc:
+            # PyYAML lets these escape for 2026-13-45 or a 5,000-digit number.
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                message = f"{node.value!r} is not a real date ({exc}); write it as YYYY-MM-DD"
+            else:
+                shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+                kind = node.tag.rsplit(":", 1)[-1]
+                message = f"cannot read {shown!r} as {kind} ({str(exc)[:60]}); put it in quotes to keep it as text"
+            raise LoadError(_mark(node), message) from exc
         self.source.scalars[path] = Scalar(node.value, node.tag, node.style not in (None, ""))
         return nfc(value) if isinstance(value, str) else value
 
@@ -163,17 +221,60 @@ class _Builder:
         return result
 
 
-def _prescan(text: str) -> None:
-    """Reject deep nesting and alias floods before composing: the composer recurses."""
+# libyaml, PyYAML's C parser, reads a file about eight times faster than the pure-Python
+# one, which dominated the generator's time on big libraries (bench/scale.py). It reads
+# only what both parsers read alike; anything it rejects is parsed again by the
+# pure-Python parser, whose error messages are the ones users and tests see.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+# A block scalar header PyYAML accepts: `|` or `>`, then chomping and indent, then a
+# space or the end of the line. libyaml accepts more (`>#-`), so those go to PyYAML.
+_BLOCK_HEADER = re.compile(r"(?m)(?:^|[:\-]\s)\s*[|>]([^\s]*)")
+_VALID_HEADER = re.compile(r"[+-]?[1-9]?|[1-9][+-]")
+
+
+class _NotForFastPath(Exception):
+    """Input on which libyaml and PyYAML disagree."""
+
+
+def _fast_path_fits(text: str) -> bool:
+    """Tabs (libyaml allows some that PyYAML refuses), a BOM inside the text (columns)
+    and odd block scalar headers are read differently: the reference parser takes them."""
+    if _FAST_LOADER is None or "\t" in text or "\ufeff" in text:
+        return False
+    if text.rstrip().endswith(("?", ":", "-")):  # an empty value at the very end: its column differs
+        return False
+    return all(_VALID_HEADER.fullmatch(m.group(1)) for m in _BLOCK_HEADER.finditer(text))
+
+
+def _prescan(text: str, loader: Any = yaml.SafeLoader) -> tuple[int, int]:
+    """Reject deep nesting and alias floods before composing: the composer recurses.
+
+    Returns the number of aliases and of values (nodes) the text holds."""
     depth = 0
     aliases = 0
     documents = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    nodes = 0
+    flow: list[bool] = []  # open collections: written [..] / {..} or not
+    for event in yaml.parse(text, Loader=loader):
+        if loader is not yaml.SafeLoader:
+            # PyYAML ends a plain word at '?' inside [..] or {..}; libyaml reads on.
+            if isinstance(event, yaml.CollectionStartEvent):
+                if flow and flow[-1] and isinstance(event, yaml.MappingStartEvent):
+                    raise _NotForFastPath  # `[a: ]`: the empty value's column differs
+                flow.append(bool(event.flow_style))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                flow.pop()
+            elif isinstance(event, yaml.ScalarEvent) and flow and flow[-1] and not event.style and "?" in event.value:
+                raise _NotForFastPath
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
                 raise LoadError(_mark(event.start_mark), "one YAML document per file; remove '---' and split the file")
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
                 raise LoadError(_mark(event.start_mark), f"nested deeper than {MAX_DEPTH} levels")
@@ -186,18 +287,72 @@ def _prescan(text: str) -> None:
                     _mark(event.start_mark),
                     f"more than {MAX_ALIASES} aliases ('*name'); write the content out plainly",
                 )
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+    return aliases, nodes
+
+
+def _check_expansion(root: Node, text: str) -> None:
+    """Refuse alias amplification before building anything.
+
+    Aliases make the composed graph share nodes, so the size each node would expand to
+    is computed once per node: a billion laughs costs a few hundred steps here instead
+    of a billion in the build. An alias inside its own anchor is a cycle and refused.
+    """
+    budget = max(MAX_EXPANDED_CHARS, 2 * len(text))
+    sizes: dict[int, tuple[int, int]] = {}
+    active: set[int] = set()
+
+    def size(node: Node) -> tuple[int, int]:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise LoadError(_mark(node), "an alias ('*name') is used inside its own anchor; write the content out")
+        active.add(key)
+        count, chars = 1, 0
+        if isinstance(node, ScalarNode):
+            chars = len(node.value)
+        else:
+            children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+            for child in children:
+                child_count, child_chars = size(child)
+                count, chars = count + child_count, chars + child_chars
+        active.discard(key)
+        if count > MAX_NODES or chars > budget:
+            raise LoadError(
+                _mark(node),
+                f"aliases ('*name') expand this value to {count:,} values and {chars:,} characters "
+                f"(limits {MAX_NODES:,} and {budget:,}); write the content out plainly",
+            )
+        sizes[key] = (count, chars)
+        return count, chars
+
+    size(root)
 
 
 def parse_text(text: str) -> tuple[dict[str, Any], SourceMap]:
     """Parse one YAML document; raise LoadError with a located, explained message."""
+    if _fast_path_fits(text):
+        try:
+            return _parse_with(text, _FAST_LOADER)
+        except Exception:
+            pass  # any doubt: the reference parser decides, and explains in its own words
+    return _parse_with(text, yaml.SafeLoader)
+
+
+def _parse_with(text: str, loader: Any) -> tuple[dict[str, Any], SourceMap]:
     try:
-        _prescan(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        aliases, nodes = _prescan(text, loader)
+        root = yaml.compose(text, Loader=loader)
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        slip = _authoring_slip(problem, text, [m for m in (exc.problem_mark, exc.context_mark) if m is not None])
+        if slip is not None:
+            raise LoadError(*slip) from exc
         hint = _syntax_hint(problem, text, mark)
         message = f"invalid YAML: {problem}" + (f"; {hint}" if hint else "")
         raise LoadError(_mark(mark) if mark else Mark(1, 1), message) from exc
@@ -207,6 +362,8 @@ def parse_text(text: str) -> tuple[dict[str, Any], SourceMap]:
         raise LoadError(Mark(1, 1), f"nested deeper than {MAX_DEPTH} levels") from exc
     if root is None:
         raise LoadError(Mark(1, 1), "empty file: expected a mapping with at least kind, id, title, summary")
+    if aliases or nodes > MAX_NODES:  # without aliases nothing expands: values <= text, nodes counted
+        _check_expansion(root, text)
     builder = _Builder(text)
     data = builder.build(root, ())
     if not isinstance(data, dict):

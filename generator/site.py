@@ -14,14 +14,16 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .brand import check_brand
 from .errors import BuildError, CraftbookError
 from .library import Library, load_library
-from .render import RenderOptions, render_site
+from .load import DEFAULT_MAX_BYTES
+from .render import RenderFunc, RenderOptions, render_site
 
 GENERATED_DIR = Path(".craftbook") / "generated"
 
@@ -36,6 +38,7 @@ class GenerateOptions:
     today: dt.date | None = None
     docs_dir: Path | None = None  # hand-written pages; generated paths must not collide
     templates: tuple[Path, ...] = ()
+    max_file_bytes: int = DEFAULT_MAX_BYTES  # a bigger YAML file is refused, not read
 
 
 @dataclass
@@ -86,10 +89,20 @@ def sync_tree(out: Path, files: dict[str, bytes]) -> int:
     return written
 
 
-def generate(options: GenerateOptions) -> Generated:
-    """YAML library → Markdown pages and static files in `options.out`."""
+def generate(
+    options: GenerateOptions,
+    *,
+    load: Callable[..., Library] = load_library,
+    render: RenderFunc = render_site,
+    write: Callable[[Path, dict[str, bytes]], int] = sync_tree,
+) -> Generated:
+    """YAML library → Markdown pages and static files in `options.out`.
+
+    `load`, `render` and `write` default to the from-scratch steps; `generator.incremental`
+    passes cached ones that reuse the previous run's work in a long-lived process.
+    """
     started = time.perf_counter()
-    library = load_library(options.playbooks)
+    library = load(options.playbooks, max_bytes=options.max_file_bytes)
     loaded = time.perf_counter()
     selected = library.select(drafts=options.drafts, audience=options.audience)  # type: ignore[arg-type]
     render_options = RenderOptions(
@@ -99,9 +112,13 @@ def generate(options: GenerateOptions) -> Generated:
         audience=options.audience,
         templates=options.templates,
     )
-    pages = render_site(selected, render_options)
+    pages = render(selected, render_options)
     files: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
-    files.update(extra_outputs(selected, render_options))
+    extras = extra_outputs(selected, render_options)
+    clashes = output_clashes([*pages, *extras])
+    if clashes:
+        raise BuildError(f"two outputs would be written to one place: {'; '.join(clashes[:5])}")
+    files.update(extras)
     rendered = time.perf_counter()
     if options.docs_dir and options.docs_dir.is_dir():
         clashes = sorted(p for p in files if (options.docs_dir / p).exists())
@@ -110,7 +127,7 @@ def generate(options: GenerateOptions) -> Generated:
                 "generated pages would replace hand-written ones in "
                 f"{options.docs_dir}: {', '.join(clashes[:5])}; rename or move those files"
             )
-    written = sync_tree(options.out, files)
+    written = write(options.out, files)
     done = time.perf_counter()
     return Generated(
         files=sorted(files),
@@ -118,6 +135,24 @@ def generate(options: GenerateOptions) -> Generated:
         library=selected,
         seconds={"load": loaded - started, "render": rendered - loaded, "write": done - rendered},
     )
+
+
+def output_clashes(sources: Iterable[str]) -> list[str]:
+    """Outputs that would land on one file of the built site, where one silently loses.
+
+    MkDocs writes `a/b.md` to `a/b/index.html`, the same file as `a/b/index.md`.
+    """
+    seen: dict[str, str] = {}
+    clashes: list[str] = []
+    for source in sources:
+        dest = source
+        if source.endswith(".md"):
+            stem = source[:-3]
+            dest = f"{stem}.html" if stem.rsplit("/", 1)[-1] in ("index", "README") else f"{stem}/index.html"
+        if dest in seen:
+            clashes.append(f"{seen[dest]} and {source} → {dest}")
+        seen.setdefault(dest, source)
+    return clashes
 
 
 def extra_outputs(library: Library, options: RenderOptions) -> dict[str, bytes]:
@@ -143,6 +178,7 @@ class BuildOptions:
     audience: str = "public"
     strict: bool = False
     generated_dir: Path | None = None
+    max_file_bytes: int | None = None  # None: extra.craftbook.max_file_bytes, else 1 MiB
 
 
 _ACTIVE: BuildOptions | None = None
@@ -167,6 +203,7 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
     """Generator options for a build MkDocs is running (plain `mkdocs build/serve` too)."""
     project = Path(config["config_file_path"]).resolve().parent
     settings = (config.get("extra") or {}).get("craftbook") or {}
+    check_brand(settings.get("brand"), Path(config["docs_dir"]))
     active = active_options()
     playbooks = project / settings.get("playbooks", "playbooks")
     drafts = bool(settings.get("drafts", False))
@@ -177,6 +214,9 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
         drafts, audience = active.drafts, active.audience
         out = active.generated_dir or out
     templates = tuple(project / t for t in settings.get("templates", []) if (project / t).is_dir())
+    max_file_bytes = int(settings.get("max_file_bytes", DEFAULT_MAX_BYTES))
+    if active is not None and active.max_file_bytes:
+        max_file_bytes = active.max_file_bytes
     return GenerateOptions(
         playbooks=Path(playbooks),
         out=out,
@@ -185,6 +225,7 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
         site_url=config.get("site_url") or "",
         docs_dir=Path(config["docs_dir"]),
         templates=templates,
+        max_file_bytes=max_file_bytes,
     )
 
 
@@ -199,7 +240,12 @@ def build(options: BuildOptions) -> Path:
     out = (options.out or project / "site").resolve()
     if options.playbooks is not None:
         # Validate first so the user sees every problem before MkDocs starts.
-        load_library(options.playbooks)
+        if options.max_file_bytes is None:
+            options = replace(options, max_file_bytes=_configured_max_file_bytes(config_file))
+        # Through the process's cache, so the hook's generator step does not parse it all again.
+        from .incremental import CACHE
+
+        CACHE.load(options.playbooks, max_bytes=options.max_file_bytes or DEFAULT_MAX_BYTES)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     generated = Path(tempfile.mkdtemp(prefix="craftbook-generated-"))
@@ -218,19 +264,40 @@ def build(options: BuildOptions) -> Path:
         raise BuildError(f"the site could not be built ({exc}); {out} is unchanged") from exc
     finally:
         shutil.rmtree(generated, ignore_errors=True)
-    _swap(staging, out)
+    try:
+        _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"the new site could not replace {out} ({exc}); {out} is unchanged") from exc
     return out
 
 
-def _swap(staging: Path, out: Path) -> None:
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        out.rename(old)
+def _configured_max_file_bytes(config_file: Path) -> int:
+    """`extra.craftbook.max_file_bytes` from mkdocs.yml, so both validations use one limit."""
+    from mkdocs.config import load_config
+
     try:
+        settings = (load_config(str(config_file)).get("extra") or {}).get("craftbook") or {}
+    except Exception:  # the build itself reports a broken mkdocs.yml, with MkDocs' message
+        return DEFAULT_MAX_BYTES
+    return int(settings.get("max_file_bytes", DEFAULT_MAX_BYTES))
+
+
+def _swap(staging: Path, out: Path) -> None:
+    # A fresh empty folder to move the old site into (rename may replace an empty folder):
+    # a name left behind by an earlier, killed build can never block this one.
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    moved = False
+    try:
+        if out.exists():
+            out.rename(old)
+            moved = True
         staging.rename(out)
     except OSError:
-        if old.exists():
-            old.rename(out)
+        if moved:
+            old.rename(out)  # the previous site goes back where it was
+        else:
+            old.rmdir()
         raise
     shutil.rmtree(old, ignore_errors=True)
 
