@@ -23,7 +23,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -47,6 +47,14 @@ KNOWN_UNITS = frozenset({"document", "listing", "track", "tags", "tag", "home"})
 class _Parsed:
     key: tuple[str, bytes, int]  # name in the library, content hash, size limit
     entry: Entry | None  # None: the file has a problem; the full loader will report it
+    stat: tuple[int, int, int, int]  # mtime, ctime, size, inode when it was read
+    read_ns: int  # when it was read
+
+
+# A file whose stat is unchanged is not read again, unless it had changed shortly before
+# it was read (git's "racy clean" rule): timestamps are coarser than the time an editor
+# needs to save twice, so only a file already this old when read can be trusted.
+RACY_NS = 2_000_000_000
 
 
 @dataclass
@@ -113,16 +121,31 @@ class Cache:
         reparsed: list[str] = []
         clean = True
         for path, name in discover(root):
+            cached = self.parsed.get(path)
             try:
-                raw = path.read_bytes()
+                st = path.stat()
+                signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+                trusted = (
+                    cached is not None
+                    and cached.stat == signature
+                    and cached.key[0] == name
+                    and cached.key[2] == max_bytes
+                    and max(st.st_mtime_ns, st.st_ctime_ns) < cached.read_ns - RACY_NS
+                )
+                if not trusted:
+                    read_ns = time.time_ns()
+                    raw = path.read_bytes()
             except OSError:
                 clean = False
                 continue
-            key = (name, hashlib.blake2b(raw, digest_size=16).digest(), max_bytes)
-            cached = self.parsed.get(path)
-            if cached is None or cached.key != key:
-                cached = _Parsed(key, _validated(path, name, max_bytes))
-                reparsed.append(name)
+            if not trusted:
+                key = (name, hashlib.blake2b(raw, digest_size=16).digest(), max_bytes)
+                if cached is None or cached.key != key:
+                    cached = _Parsed(key, _validated(path, name, max_bytes), signature, read_ns)
+                    reparsed.append(name)
+                else:
+                    cached = replace(cached, stat=signature, read_ns=read_ns)
+            assert cached is not None
             parsed[path] = cached
             if cached.entry is None or cached.entry.id in library.entries:
                 clean = False
@@ -304,7 +327,3 @@ CACHE = Cache()
 def generate(options: GenerateOptions) -> Generated:
     """The generator step for MkDocs builds: incremental within one process."""
     return CACHE.generate(options)
-
-
-def load(root: Path) -> Library:
-    return CACHE.load(root)

@@ -24,6 +24,10 @@ from markupsafe import Markup
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Exactly the characters Python-Markdown (with tables) lets a backslash escape.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|+.-])")
+# The same characters as a translation table: one C pass instead of a regex whose
+# replacement template is expanded in Python for every match (escape_inline runs for
+# every value every page prints).
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#!|+.-"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -36,7 +40,7 @@ def escape_inline(value: object) -> str:
     """Plain text → Markdown that renders exactly that text (no markup, no HTML)."""
     text = collapse(str(value))
     text = html.escape(text, quote=False)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = text.translate(_MD_ESCAPES)
     # '??? note' opens a pymdownx.details block and no backslash escape exists for '?':
     # a value that starts a line must not start with a literal one.
     return "&#63;" + text[1:] if text.startswith("?") else text

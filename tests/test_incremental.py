@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -228,3 +230,23 @@ def test_an_edited_template_renders_everything_again(library: Path, tmp_path: Pa
     assert bench.rendered == set(bench.cache.rendered.units)  # type: ignore[union-attr]
     assert any("조직이 덧붙인 줄" in text.decode("utf-8") for text in warm.values())
     assert warm == bench.cold()
+
+
+def test_an_edit_that_keeps_the_size_and_the_mtime_is_still_seen(library: Path, tmp_path: Path) -> None:
+    """Old files are trusted by their stat, which includes the ctime no tool can set back."""
+    an_hour_ago = time.time() - 3600
+    for path in library.rglob("*.yaml"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    bench = Workbench(library, tmp_path)
+    bench.warm()
+    path = file_of(library, cited_resource(library))
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    first = title[len("title: ")]
+    assert len(first.encode()) == 3  # a Hangul syllable: swap it for another of the same size
+    path.write_text(text.replace(title, "title: " + ("라" if first == "다" else "다") + title[8:], 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert bench.warm() == bench.cold()
+    assert bench.cache.last_parsed == [path.relative_to(library).as_posix()]
