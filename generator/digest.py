@@ -68,7 +68,7 @@ def digest_context(edition: Edition, library: Library, base: str) -> dict[str, o
             DigestPick(
                 title=collapse(target.title),
                 url=page_url(base, target),
-                kind_label=f"{labels.KIND_ICON[target.kind]} {labels.KIND_LABEL[target.kind]}".strip(),
+                kind_label=labels.KIND_LABEL[target.kind],
                 role_labels=[labels.ROLE_LABEL[r] for r in target.all_roles],
                 summary=collapse(target.summary),
                 note=collapse(pick.note or ""),

@@ -56,7 +56,3 @@ class ValidationFailed(CraftbookError):
 
 class BuildError(CraftbookError):
     """The site could not be built; the previous output is left as it was."""
-
-
-class UsageError(click.UsageError):
-    """Wrong use of a command (exit code 2)."""

@@ -18,15 +18,6 @@ KIND_LABEL = {
     "resource": "추천 자료",
     "edition": "큐레이션 호",
 }
-# Text markers, not emoji: an agent's PC on a closed network may lack an emoji font.
-KIND_ICON = {
-    "role-playbook": "",
-    "lesson": "",
-    "scorecard": "",
-    "script": "",
-    "resource": "",
-    "edition": "",
-}
 ROLE_LABEL = {
     "trainer": "사내강사",
     "qa": "QA 평가자",

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from .diagnose import Problem, did_you_mean, explain_validation_error
 from .errors import Diagnostic, ValidationFailed
 from .load import DEFAULT_MAX_BYTES, LoadedFile, discover, load_file
-from .models import KINDS, MODEL_BY_KIND, DocumentBase, Edition, Lesson, RolePlaybook, Script
+from .models import KINDS, MODEL_BY_KIND, DocumentBase, Edition, Lesson, RolePlaybook
 from .rules import document_rules
 
 Audience = Literal["public", "members"]
@@ -287,4 +287,4 @@ def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
     return library
 
 
-__all__ = ["Audience", "Entry", "Library", "Script", "load_library", "validate_document"]
+__all__ = ["Audience", "Entry", "Library", "load_library", "validate_document"]

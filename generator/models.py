@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,7 +18,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    TypeAdapter,
     model_validator,
 )
 
@@ -281,5 +280,3 @@ MODEL_BY_KIND: dict[str, type[DocumentBase]] = {
     "resource": Resource,
     "edition": Edition,
 }
-
-DocumentAdapter: TypeAdapter[Any] = TypeAdapter(Annotated[Document, Field(discriminator="kind")])

@@ -300,7 +300,3 @@ def _swap(staging: Path, out: Path) -> None:
             old.rmdir()
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-def replace_options(options: GenerateOptions, **changes: Any) -> GenerateOptions:
-    return replace(options, **changes)
