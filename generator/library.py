@@ -102,7 +102,18 @@ def validate_document(loaded: LoadedFile) -> tuple[DocumentBase | None, list[Dia
     except ValidationError as exc:
         problems = explain_validation_error(exc, loaded, model)
         return None, [_diagnostic(loaded, p) for p in problems]
-    return doc, [_diagnostic(loaded, p) for p in document_rules(doc)]
+    problems = document_rules(doc)
+    if doc.id in RESERVED_IDS:
+        # <kinddir>/<id>/ would be the kind's own listing page and silently replace it.
+        problems.insert(
+            0,
+            (
+                ("id",),
+                f"id: {doc.id!r} is the name of each kind's listing page; choose another id, e.g. {doc.id}-1",
+                False,
+            ),
+        )
+    return doc, [_diagnostic(loaded, p) for p in problems]
 
 
 def _references(doc: DocumentBase) -> Iterable[tuple[tuple, str, str | None]]:
@@ -244,18 +255,6 @@ def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
         doc, problems = validate_document(loaded)
         diagnostics += problems
         if doc is None:
-            continue
-        if doc.id in RESERVED_IDS:
-            # <kinddir>/<id>/ would be the kind's own listing page and silently replace it.
-            here = loaded.source.locate(("id",))
-            diagnostics.append(
-                Diagnostic(
-                    loaded.name,
-                    here.line,
-                    here.column,
-                    f"id: {doc.id!r} is the name of each kind's listing page; choose another id, e.g. {doc.id}-1",
-                )
-            )
             continue
         if doc.id in library.entries:
             first = library.entries[doc.id].file

@@ -160,6 +160,18 @@ def test_a_document_cannot_take_the_place_of_a_listing_page(tmp_path: Path) -> N
     )
 
 
+def test_the_build_refuses_a_reserved_id_too(tmp_path: Path) -> None:
+    """The build validates through the serve cache, which must apply the same per-file rules."""
+    lib = tmp_path / "lib"
+    shutil.copytree(MINIMAL, lib)
+    text = (lib / "resource.yaml").read_text(encoding="utf-8")
+    (lib / "extra.yaml").write_text(text.replace("id: res-article", "id: index"), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        build(BuildOptions(config_file=ROOT / "mkdocs.yml", out=tmp_path / "site", playbooks=lib))
+    assert "extra.yaml:2:5: error: id: 'index' is the name of each kind's listing page" in caught.value.report()
+    assert not (tmp_path / "site").exists()
+
+
 def test_two_documents_with_one_id_name_both_files(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     shutil.copytree(MINIMAL, lib)
