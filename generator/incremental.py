@@ -29,9 +29,9 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from .errors import BuildError, Diagnostic
-from .library import Entry, Library, _cross_file_rules, load_library, validate_document
+from .library import Entry, Library, cross_file_rules, load_library, validate_document
 from .load import DEFAULT_MAX_BYTES, discover, load_file
-from .models import KINDS, DocumentBase
+from .models import DocumentBase
 from .render import TEMPLATES, Renderer, RenderOptions, SiteIndex, Unit, references
 from .site import Generated, GenerateOptions, _write_if_changed, sync_tree
 from .site import generate as generate_with
@@ -153,8 +153,8 @@ class Cache:
             library.entries[cached.entry.id] = cached.entry
         self.parsed = parsed  # files that disappeared are forgotten
         self.last_parsed = reparsed
-        if clean and not _cross_file_rules(library):
-            library.entries = dict(sorted(library.entries.items(), key=lambda kv: (KINDS.index(kv[1].doc.kind), kv[0])))
+        if clean and not cross_file_rules(library):
+            library.put_in_order()
             return library
         # Something is wrong: the full loader lists every problem exactly as a cold run does.
         self.last_parsed = [name for _, name in discover(root)]

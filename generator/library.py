@@ -57,6 +57,10 @@ class Library:
     def of_kind(self, kind: str) -> list[DocumentBase]:
         return [e.doc for e in self if e.doc.kind == kind]
 
+    def put_in_order(self) -> None:
+        """Kind (in the contract's order), then id: listings and builds do not depend on file names."""
+        self.entries = dict(sorted(self.entries.items(), key=lambda kv: (KINDS.index(kv[1].doc.kind), kv[0])))
+
     def select(self, *, drafts: bool = False, audience: Audience = "public") -> Library:
         """The documents a given build publishes: drafts and members-only left out unless asked."""
         kept = {
@@ -136,7 +140,7 @@ def _references(doc: DocumentBase) -> Iterable[tuple[tuple, str, str | None]]:
             yield ("picks", i, "ref"), pick.ref, None
 
 
-def _cross_file_rules(library: Library) -> list[Diagnostic]:
+def cross_file_rules(library: Library) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     ids = list(library.entries)
     for entry in library:
@@ -279,11 +283,11 @@ def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
             continue
         library.entries[doc.id] = Entry(doc, loaded)
     if root.is_dir():
-        diagnostics += _cross_file_rules(library)
+        diagnostics += cross_file_rules(library)
     if diagnostics:
         raise ValidationFailed(diagnostics)
-    library.entries = dict(sorted(library.entries.items(), key=lambda kv: (KINDS.index(kv[1].doc.kind), kv[0])))
+    library.put_in_order()
     return library
 
 
-__all__ = ["Audience", "Entry", "Library", "load_library", "validate_document"]
+__all__ = ["Audience", "Entry", "Library", "cross_file_rules", "load_library", "validate_document"]
