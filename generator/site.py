@@ -238,20 +238,19 @@ def build(options: BuildOptions) -> Path:
     config_file = options.config_file.resolve()
     project = config_file.parent
     out = (options.out or project / "site").resolve()
-    if options.playbooks is not None:
-        # Validate first so the user sees every problem before MkDocs starts.
-        if options.max_file_bytes is None:
-            options = replace(options, max_file_bytes=_configured_max_file_bytes(config_file))
-        # Through the process's cache, so the hook's generator step does not parse it all again.
-        from .incremental import CACHE
-
-        CACHE.load(options.playbooks, max_bytes=options.max_file_bytes or DEFAULT_MAX_BYTES)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     generated = Path(tempfile.mkdtemp(prefix="craftbook-generated-"))
     try:
         with _activated(replace(options, generated_dir=generated)):
             config = load_config(str(config_file), site_dir=str(staging), strict=options.strict)
+            # Validate before MkDocs starts: MkDocs turns a hook's exception into a bare
+            # "Aborted", and the user must see every located error. Through the process's
+            # cache, so the hook's generator step does not parse the library again.
+            from .incremental import CACHE
+
+            generate_options = options_from_mkdocs(config)
+            CACHE.load(generate_options.playbooks, max_bytes=generate_options.max_file_bytes)
             mkdocs_build(config)
     except CraftbookError:
         shutil.rmtree(staging, ignore_errors=True)
@@ -270,17 +269,6 @@ def build(options: BuildOptions) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"the new site could not replace {out} ({exc}); {out} is unchanged") from exc
     return out
-
-
-def _configured_max_file_bytes(config_file: Path) -> int:
-    """`extra.craftbook.max_file_bytes` from mkdocs.yml, so both validations use one limit."""
-    from mkdocs.config import load_config
-
-    try:
-        settings = (load_config(str(config_file)).get("extra") or {}).get("craftbook") or {}
-    except Exception:  # the build itself reports a broken mkdocs.yml, with MkDocs' message
-        return DEFAULT_MAX_BYTES
-    return int(settings.get("max_file_bytes", DEFAULT_MAX_BYTES))
 
 
 def _swap(staging: Path, out: Path) -> None:

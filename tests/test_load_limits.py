@@ -7,6 +7,7 @@ on its own (`ru_maxrss` of the child covers only the interpreter and the load).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,22 +145,38 @@ def test_build_refuses_files_over_its_size_limit_before_building(tmp_path: Path)
 
 
 def test_the_size_limit_is_configurable_in_mkdocs_yml(tmp_path: Path) -> None:
-    from generator.site import _configured_max_file_bytes, options_from_mkdocs
+    from generator.site import BuildOptions, build, options_from_mkdocs
 
     (tmp_path / "docs").mkdir()
     config = write(tmp_path, "mkdocs.yml", "site_name: x\nextra:\n  craftbook:\n    max_file_bytes: 2048\n")
-    assert _configured_max_file_bytes(config) == 2048
-    options = options_from_mkdocs(
-        {
-            "config_file_path": str(config),
-            "extra": {"craftbook": {"max_file_bytes": 2048}},
-            "docs_dir": str(tmp_path / "docs"),
-            "site_url": "",
-        }
+
+    def limit(extra: dict[str, object]) -> int:
+        return options_from_mkdocs(
+            {"config_file_path": str(config), "extra": extra, "docs_dir": str(tmp_path / "docs"), "site_url": ""}
+        ).max_file_bytes
+
+    assert limit({"craftbook": {"max_file_bytes": 2048}}) == 2048
+    assert limit({}) == DEFAULT_MAX_BYTES
+
+    # A real build reads it from mkdocs.yml and refuses the bigger file before MkDocs runs.
+    root = Path(__file__).resolve().parent.parent
+    project_config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    project_config = project_config.replace("- generator/mkdocs_hook.py", f"- {root / 'generator' / 'mkdocs_hook.py'}")
+    project_config = project_config.replace(
+        "custom_dir: generator/theme", f"custom_dir: {root / 'generator' / 'theme'}"
     )
-    assert options.max_file_bytes == 2048
-    write(tmp_path, "plain.yml", "site_name: x\n")
-    assert _configured_max_file_bytes(tmp_path / "plain.yml") == DEFAULT_MAX_BYTES
+    project_config = project_config.replace("max_file_bytes: 1048576", "max_file_bytes: 2048")
+    assert "max_file_bytes: 2048" in project_config
+    project = tmp_path / "project"
+    write(project, "mkdocs.yml", project_config)
+    shutil.copytree(root / "docs", project / "docs")
+    shutil.copytree(root / "tests" / "fixtures" / "minimal", project / "playbooks")
+    big = (project / "playbooks" / "resource.yaml").read_text(encoding="utf-8") + "#" * 3000 + "\n"
+    write(project / "playbooks", "resource.yaml", big)
+    with pytest.raises(ValidationFailed) as caught:
+        build(BuildOptions(config_file=project / "mkdocs.yml", out=tmp_path / "site"))
+    assert "resource.yaml:1:1: error: file is" in caught.value.report()
+    assert "over the limit of 2,048" in caught.value.report()
 
 
 # ------------------------------------------------------------------ depth
