@@ -24,16 +24,16 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jinja2
 
-from .errors import BuildError, Diagnostic
+from .errors import Diagnostic
 from .library import Entry, Library, cross_file_rules, load_library, validate_document
 from .load import DEFAULT_MAX_BYTES, discover, load_file
 from .models import DocumentBase
 from .render import TEMPLATES, Renderer, RenderOptions, SiteIndex, Unit, references
-from .site import Generated, GenerateOptions, _write_if_changed, sync_tree
+from .site import Generated, GenerateOptions, sync_tree
 from .site import generate as generate_with
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
@@ -187,26 +187,13 @@ class Cache:
     # -- write -------------------------------------------------------------------
 
     def write(self, out: Path, files: dict[str, bytes]) -> int:
-        """`sync_tree`, touching only files whose bytes differ from the last run's."""
+        """`sync_tree`, told what the last run wrote so it touches only the difference."""
         target = out.resolve()
         previous = self.written
         self.written = None  # if writing fails half-way, the next run starts from scratch
-        if previous is None or previous[0] != target or not target.is_dir():
-            fresh = not target.exists() or not any(target.iterdir())
-            written = _write_fresh(target, files) if fresh else sync_tree(out, files)
-            self.last_written = sorted(files)
-        else:
-            before = previous[1]
-            changed = sorted(rel for rel, content in files.items() if before.get(rel) != content)
-            for rel in changed:
-                path = (target / rel).resolve()
-                if target not in path.parents:
-                    raise BuildError(f"refusing to write outside the output folder: {rel}")
-                _write_if_changed(path, files[rel])
-            for rel in before.keys() - files.keys():
-                _remove(target, target / rel)
-            written = len(changed)
-            self.last_written = changed
+        same = previous is not None and previous[0] == target and target.is_dir()
+        written = sync_tree(target, files, previous[1] if same else None)  # type: ignore[index]
+        self.last_written = sorted(rel for rel in files if not same or previous[1].get(rel) != files[rel])  # type: ignore[index]
         self.written = (target, dict(files))
         return written
 
@@ -233,30 +220,6 @@ def _validated(path: Path, name: str, max_bytes: int) -> Entry | None:
         return None
     doc, problems = validate_document(loaded)
     return Entry(doc, loaded) if doc is not None and not problems else None
-
-
-def _write_fresh(target: Path, files: dict[str, bytes]) -> int:
-    """Fill an empty folder (every `craftbook build`): nothing to compare, nothing to delete."""
-    folders: set[Path] = set()
-    for rel in files:
-        parts = PurePosixPath(rel).parts
-        if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
-            raise BuildError(f"refusing to write outside the output folder: {rel}")
-    for rel, content in files.items():
-        path = target / rel
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        path.write_bytes(content)
-    return len(files)
-
-
-def _remove(root: Path, path: Path) -> None:
-    path.unlink(missing_ok=True)
-    parent = path.parent
-    while parent != root and root in parent.parents and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
 
 
 def _template_stamps(options: RenderOptions) -> tuple[tuple[str, int, int], ...]:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .brand import check_brand
@@ -70,23 +70,64 @@ def _write_if_changed(path: Path, content: bytes) -> bool:
     return True
 
 
-def sync_tree(out: Path, files: dict[str, bytes]) -> int:
-    """Make `out` hold exactly `files`: write what changed, delete what is gone."""
-    out = out.resolve()
-    written = 0
-    for rel, content in files.items():
-        target = (out / rel).resolve()
+def _destination(out: Path, rel: str, *, follow_links: bool = True) -> Path:
+    """Where `rel` goes inside `out`; a path that would leave it is refused.
+
+    In a folder that already holds files a link could lead elsewhere, so the path is
+    resolved first; a folder we just found empty needs only the path's own parts checked.
+    """
+    parts = PurePosixPath(rel).parts
+    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
+        raise BuildError(f"refusing to write outside the output folder: {rel}")
+    target = out / rel
+    if follow_links:
+        target = target.resolve()
         if out not in target.parents:
             raise BuildError(f"refusing to write outside the output folder: {rel}")
-        written += _write_if_changed(target, content)
-    keep = {(out / rel).resolve() for rel in files}
-    if out.exists():
-        for path in sorted(out.rglob("*"), reverse=True):
-            if path.is_file() and path.resolve() not in keep:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    return target
+
+
+def sync_tree(out: Path, files: dict[str, bytes], previous: dict[str, bytes] | None = None) -> int:
+    """Make `out` hold exactly `files`: write what changed, delete what is gone.
+
+    `previous` is what the last call wrote into this same folder (a long-lived process,
+    `craftbook serve`): then only the difference is compared and touched. An empty folder
+    (every `craftbook build`) is filled without comparing anything.
+    """
+    out = out.resolve()
+    fresh = previous is None and (not out.exists() or not any(out.iterdir()))
+    targets = {rel: _destination(out, rel, follow_links=not fresh) for rel in files}
+    if fresh:
+        folders: set[Path] = set()
+        for rel, path in targets.items():
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            path.write_bytes(files[rel])
+        return len(files)
+    if previous is not None:
+        changed = [rel for rel, content in files.items() if previous.get(rel) != content]
+        for rel in changed:
+            _write_if_changed(targets[rel], files[rel])
+        for rel in previous.keys() - files.keys():
+            _remove(out, _destination(out, rel))
+        return len(changed)
+    written = sum(_write_if_changed(path, files[rel]) for rel, path in targets.items())
+    keep = set(targets.values())
+    for path in sorted(out.rglob("*"), reverse=True):
+        if path.is_file() and path.resolve() not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
     return written
+
+
+def _remove(root: Path, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != root and root in parent.parents and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 def generate(
