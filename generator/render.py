@@ -377,12 +377,6 @@ class Renderer:
             {"craftbook_listing": kind},
         )
 
-    def render_tracks(self) -> dict[str, str]:
-        pages: dict[str, str] = {}
-        for role in labels.ROLE_TRACK_ORDER:
-            pages.update(self.render_track(role))
-        return pages
-
     def render_track(self, role: str) -> dict[str, str]:
         pages: dict[str, str] = {}
         template = self.env.get_template("track.md.j2")
@@ -415,12 +409,6 @@ class Renderer:
                 total=len(docs),
             )
         )
-        return pages
-
-    def render_tags(self) -> dict[str, str]:
-        pages = self.render_tag_index()
-        for tag in sorted(self.site.by_tag, key=sort_key):
-            pages.update(self.render_tag(tag))
         return pages
 
     def render_tag_index(self) -> dict[str, str]:
