@@ -13,10 +13,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from .errors import Diagnostic
 
@@ -31,8 +44,7 @@ MAX_ALIASES = 500
 MAX_EXPANDED_CHARS = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     line: int
     column: int
 
@@ -50,6 +62,7 @@ class Scalar:
 class SourceMap:
     values: dict[KeyPath, Mark] = field(default_factory=dict)
     keys: dict[KeyPath, Mark] = field(default_factory=dict)
+    # Only values YAML read as something other than text: the typing traps to explain.
     scalars: dict[KeyPath, Scalar] = field(default_factory=dict)
 
     def locate(self, path: KeyPath, *, at_key: bool = False) -> Mark:
@@ -147,14 +160,58 @@ def _authoring_slip(problem: str, text: str, marks: list[yaml.Mark]) -> tuple[Ma
     return None
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_RESOLVER = Resolver()  # the tag a plain scalar gets: the same rules the loaders apply
+
+
+def _read_scalar(
+    tag: str, text: str, style: str | None, start: yaml.Mark, end: yaml.Mark, path: KeyPath | None, source: SourceMap
+) -> Any:
+    """A scalar's value. One YAML typed as something other than text is remembered
+    with how it was written, to explain the surprise if the schema wanted text."""
+    if tag == _STR_TAG:  # most values: what the constructor would return, without its cost
+        return nfc(text)
+    if tag == _MERGE_TAG:
+        raise LoadError(_mark(start), "merge keys ('<<') are not supported; write the keys out")
+    node = ScalarNode(tag, text, start, end, style)
+    try:
+        value = SafeConstructor().construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise LoadError(_mark(start), f"cannot read value {text!r}: {exc}") from exc
+    except (ValueError, OverflowError) as exc:
+        # PyYAML lets these escape for 2026-13-45 or a 5,000-digit number.
+        if tag == "tag:yaml.org,2002:timestamp":
+            message = f"{text!r} is not a real date ({exc}); write it as YYYY-MM-DD"
+        else:
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            kind = tag.rsplit(":", 1)[-1]
+            message = f"cannot read {shown!r} as {kind} ({str(exc)[:60]}); put it in quotes to keep it as text"
+        raise LoadError(_mark(start), message) from exc
+    if path is not None:
+        source.scalars[path] = Scalar(text, tag, style not in (None, ""))
+    return nfc(value) if isinstance(value, str) else value
+
+
+def _duplicate_key(key: Any, mark: Mark, first: Mark) -> LoadError:
+    return LoadError(
+        mark,
+        f"duplicate key {key!r} (first at line {first.line}); "
+        "YAML would silently keep only one of them: remove or rename one",
+    )
+
+
+_NOT_A_WORD = "a key must be a plain word, not a list or mapping"
+
+
 class _Builder:
-    """Turns a composed node graph into plain data plus a SourceMap."""
+    """Turns a composed node graph into plain data plus a SourceMap: the way for files
+    with anchors and aliases, whose values the graph shares."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.source = SourceMap()
         self.nodes = 0
-        self.constructor = yaml.SafeLoader("")
 
     def build(self, node: Node, path: KeyPath, depth: int = 0) -> Any:
         self.nodes += 1
@@ -168,57 +225,102 @@ class _Builder:
             raise LoadError(_mark(node), f"nested deeper than {MAX_DEPTH} levels")
         self.source.values.setdefault(path, _mark(node))
         if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
+            return _read_scalar(node.tag, node.value, node.style, node.start_mark, node.end_mark, path, self.source)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             return self.mapping(node, path, depth)
         raise LoadError(_mark(node), f"unsupported YAML node {node.tag}")
 
-    def scalar(self, node: ScalarNode, path: KeyPath) -> Any:
-        if node.tag == "tag:yaml.org,2002:merge":
-            raise LoadError(_mark(node), "merge keys ('<<') are not supported; write the keys out")
-        if node.tag == _STR_TAG:  # most values: what the constructor would return, without its cost
-            self.source.scalars[path] = Scalar(node.value, node.tag, node.style not in (None, ""))
-            return nfc(node.value)
-        try:
-            value = self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise LoadError(_mark(node), f"cannot read value {node.value!r}: {exc}") from exc
-        except (ValueError, OverflowError) as exc:
-            # PyYAML lets these escape for 2026-13-45 or a 5,000-digit number.
-            if node.tag == "tag:yaml.org,2002:timestamp":
-                message = f"{node.value!r} is not a real date ({exc}); write it as YYYY-MM-DD"
-            else:
-                shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
-                kind = node.tag.rsplit(":", 1)[-1]
-                message = f"cannot read {shown!r} as {kind} ({str(exc)[:60]}); put it in quotes to keep it as text"
-            raise LoadError(_mark(node), message) from exc
-        self.source.scalars[path] = Scalar(node.value, node.tag, node.style not in (None, ""))
-        return nfc(value) if isinstance(value, str) else value
-
     def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first_seen: dict[Any, Mark] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise LoadError(_mark(key_node), "a key must be a plain word, not a list or mapping")
-            key = self.scalar(key_node, (*path, "<key>"))
-            self.source.scalars.pop((*path, "<key>"), None)
-            if isinstance(key, str):
-                key = nfc(key)
+                raise LoadError(_mark(key_node), _NOT_A_WORD)
+            n = key_node
+            key = _read_scalar(n.tag, n.value, n.style, n.start_mark, n.end_mark, None, self.source)
+            mark = _mark(key_node)
             if key in first_seen:
-                seen = first_seen[key]
-                raise LoadError(
-                    _mark(key_node),
-                    f"duplicate key {key!r} (first at line {seen.line}); "
-                    "YAML would silently keep only one of them: remove or rename one",
-                )
-            first_seen[key] = _mark(key_node)
+                raise _duplicate_key(key, mark, first_seen[key])
+            first_seen[key] = mark
             child = (*path, key)
-            self.source.keys[child] = _mark(key_node)
+            self.source.keys[child] = mark
             result[key] = self.build(value_node, child, depth + 1)
         return result
+
+
+_NO_KEY = object()  # a mapping waiting for its next key
+
+
+@dataclass(slots=True)
+class _Open:
+    """A mapping or list whose end event has not come yet."""
+
+    path: KeyPath
+    value: dict[Any, Any] | list[Any]
+    key: Any = _NO_KEY  # in a mapping: the key read, waiting for its value
+    seen: dict[Any, Mark] = field(default_factory=dict)
+
+
+class _Tree:
+    """Plain data and its SourceMap, grown one parser event at a time."""
+
+    def __init__(self) -> None:
+        self.source = SourceMap()
+        self.open: list[_Open] = []
+        self.root: Any = None
+
+    def scalar(self, event: ScalarEvent) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        top = self.open[-1] if self.open else None
+        if top is not None and top.key is _NO_KEY and type(top.value) is dict:
+            self.key(top, event, tag)
+            return
+        path = self.next_path(top)
+        self.source.values[path] = _mark(event.start_mark)
+        value = _read_scalar(tag, event.value, event.style, event.start_mark, event.end_mark, path, self.source)
+        self.put(top, value)
+
+    def begin(self, event: CollectionStartEvent, value: dict[Any, Any] | list[Any]) -> None:
+        top = self.open[-1] if self.open else None
+        if top is not None and top.key is _NO_KEY and type(top.value) is dict:
+            raise LoadError(_mark(event.start_mark), _NOT_A_WORD)
+        path = self.next_path(top)
+        self.source.values[path] = _mark(event.start_mark)
+        self.put(top, value)
+        self.open.append(_Open(path, value))
+
+    def end(self) -> None:
+        self.open.pop()
+
+    def key(self, top: _Open, event: ScalarEvent, tag: str) -> None:
+        key = _read_scalar(tag, event.value, event.style, event.start_mark, event.end_mark, None, self.source)
+        mark = _mark(event.start_mark)
+        if key in top.seen:
+            raise _duplicate_key(key, mark, top.seen[key])
+        top.seen[key] = mark
+        self.source.keys[(*top.path, key)] = mark
+        top.key = key
+
+    @staticmethod
+    def next_path(top: _Open | None) -> KeyPath:
+        if top is None:
+            return ()
+        if type(top.value) is dict:
+            return (*top.path, top.key)
+        return (*top.path, len(top.value))
+
+    def put(self, top: _Open | None, value: Any) -> None:
+        if top is None:
+            self.root = value
+        elif type(top.value) is dict:
+            top.value[top.key] = value
+            top.key = _NO_KEY
+        else:
+            top.value.append(value)
 
 
 # libyaml, PyYAML's C parser, reads a file about eight times faster than the pure-Python
@@ -226,7 +328,6 @@ class _Builder:
 # only what both parsers read alike; anything it rejects is parsed again by the
 # pure-Python parser, whose error messages are the ones users and tests see.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 # A block scalar header PyYAML accepts: `|` or `>`, then chomping and indent, then a
@@ -249,46 +350,82 @@ def _fast_path_fits(text: str) -> bool:
     return all(_VALID_HEADER.fullmatch(m.group(1)) for m in _BLOCK_HEADER.finditer(text))
 
 
-def _prescan(text: str, loader: Any = yaml.SafeLoader) -> tuple[int, int]:
-    """Reject deep nesting and alias floods before composing: the composer recurses.
+class _NeedsGraph(Exception):
+    """Anchors or aliases (or a flood of values): the file is read through the
+    composed node graph, where shared values and their expansion can be measured."""
 
-    Returns the number of aliases and of values (nodes) the text holds."""
-    depth = 0
-    aliases = 0
-    documents = 0
-    nodes = 0
+
+def _walk_events(text: str, loader: Any, tree: _Tree | None = None) -> tuple[int, int]:
+    """Check the limits on the parser's events and, given a tree, build it on the way.
+
+    A file without anchors is a tree, so the events alone say where every value
+    stands: one pass reads it, where composing a node graph first cost more than the
+    parse itself on big libraries. Without a tree this is the pre-scan of the graph
+    path: it rejects deep nesting and alias floods before the (recursive) composer runs.
+    A problem in the data (duplicate key, unreadable value) is held until the whole
+    stream has been read, so a syntax or limit error anywhere wins, as on the graph
+    path. Returns the number of aliases and of values (nodes) the text holds.
+    """
+    depth = aliases = documents = nodes = 0
     flow: list[bool] = []  # open collections: written [..] / {..} or not
+    check_flow = loader is not yaml.SafeLoader
+    problem: LoadError | None = None
     for event in yaml.parse(text, Loader=loader):
-        if loader is not yaml.SafeLoader:
+        kind = type(event)
+        if check_flow:
             # PyYAML ends a plain word at '?' inside [..] or {..}; libyaml reads on.
-            if isinstance(event, yaml.CollectionStartEvent):
-                if flow and flow[-1] and isinstance(event, yaml.MappingStartEvent):
+            if isinstance(event, CollectionStartEvent):
+                if flow and flow[-1] and kind is MappingStartEvent:
                     raise _NotForFastPath  # `[a: ]`: the empty value's column differs
                 flow.append(bool(event.flow_style))
-            elif isinstance(event, yaml.CollectionEndEvent):
+            elif isinstance(event, CollectionEndEvent):
                 flow.pop()
-            elif isinstance(event, yaml.ScalarEvent) and flow and flow[-1] and not event.style and "?" in event.value:
+            elif kind is ScalarEvent and flow and flow[-1] and not event.style and "?" in event.value:
                 raise _NotForFastPath
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise LoadError(_mark(event.start_mark), "one YAML document per file; remove '---' and split the file")
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        if kind is ScalarEvent:
+            nodes += 1
+            if tree is not None:
+                if event.anchor is not None:
+                    raise _NeedsGraph
+                if problem is None:
+                    try:
+                        tree.scalar(event)
+                    except LoadError as exc:
+                        problem = exc
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
             nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
                 raise LoadError(_mark(event.start_mark), f"nested deeper than {MAX_DEPTH} levels")
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            if tree is not None:
+                if event.anchor is not None:
+                    raise _NeedsGraph
+                if problem is None:
+                    try:
+                        tree.begin(event, {} if kind is MappingStartEvent else [])
+                    except LoadError as exc:
+                        problem = exc
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
             depth -= 1
-        elif isinstance(event, yaml.AliasEvent):
+            if tree is not None and problem is None:
+                tree.end()
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise LoadError(_mark(event.start_mark), "one YAML document per file; remove '---' and split the file")
+        elif kind is AliasEvent:
+            if tree is not None:
+                raise _NeedsGraph
             aliases += 1
             if aliases > MAX_ALIASES:
                 raise LoadError(
                     _mark(event.start_mark),
                     f"more than {MAX_ALIASES} aliases ('*name'); write the content out plainly",
                 )
-        elif isinstance(event, yaml.ScalarEvent):
-            nodes += 1
+        if tree is not None and nodes > MAX_NODES:
+            raise _NeedsGraph
+    if problem is not None:
+        raise problem
     return aliases, nodes
 
 
@@ -343,8 +480,10 @@ def parse_text(text: str) -> tuple[dict[str, Any], SourceMap]:
 
 def _parse_with(text: str, loader: Any) -> tuple[dict[str, Any], SourceMap]:
     try:
-        aliases, nodes = _prescan(text, loader)
-        root = yaml.compose(text, Loader=loader)
+        try:
+            data, source = _read_tree(text, loader)
+        except _NeedsGraph:
+            data, source = _read_graph(text, loader)
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -360,18 +499,36 @@ def _parse_with(text: str, loader: Any) -> tuple[dict[str, Any], SourceMap]:
         raise LoadError(Mark(1, 1), f"invalid YAML: {exc}") from exc
     except RecursionError as exc:
         raise LoadError(Mark(1, 1), f"nested deeper than {MAX_DEPTH} levels") from exc
+    if not isinstance(data, dict):
+        raise LoadError(
+            source.values.get((), Mark(1, 1)),
+            f"expected a mapping (key: value lines) at the top of the file, got {type(data).__name__}",
+        )
+    return data, source
+
+
+_EMPTY_FILE = "empty file: expected a mapping with at least kind, id, title, summary"
+
+
+def _read_tree(text: str, loader: Any) -> tuple[Any, SourceMap]:
+    """Most files: one pass over the events."""
+    tree = _Tree()
+    _walk_events(text, loader, tree)
+    if () not in tree.source.values:
+        raise LoadError(Mark(1, 1), _EMPTY_FILE)
+    return tree.root, tree.source
+
+
+def _read_graph(text: str, loader: Any) -> tuple[Any, SourceMap]:
+    """Files with anchors: pre-scan, compose, measure what aliases expand to, build."""
+    aliases, nodes = _walk_events(text, loader)
+    root = yaml.compose(text, Loader=loader)
     if root is None:
-        raise LoadError(Mark(1, 1), "empty file: expected a mapping with at least kind, id, title, summary")
+        raise LoadError(Mark(1, 1), _EMPTY_FILE)
     if aliases or nodes > MAX_NODES:  # without aliases nothing expands: values <= text, nodes counted
         _check_expansion(root, text)
     builder = _Builder(text)
-    data = builder.build(root, ())
-    if not isinstance(data, dict):
-        raise LoadError(
-            _mark(root),
-            f"expected a mapping (key: value lines) at the top of the file, got {type(data).__name__}",
-        )
-    return data, builder.source
+    return builder.build(root, ()), builder.source
 
 
 def decode(raw: bytes) -> str:
