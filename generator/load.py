@@ -103,6 +103,11 @@ def _mark(node: Node | yaml.Mark) -> Mark:
     return Mark(start.line + 1, start.column + 1)
 
 
+def _start(event: yaml.Event) -> Mark:
+    start = event.start_mark
+    return Mark(start.line + 1, start.column + 1)
+
+
 def _syntax_hint(problem: str, text: str, mark: yaml.Mark | None) -> str:
     line = ""
     if mark is not None:
@@ -163,6 +168,20 @@ def _authoring_slip(problem: str, text: str, marks: list[yaml.Mark]) -> tuple[Ma
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _RESOLVER = Resolver()  # the tag a plain scalar gets: the same rules the loaders apply
+# First characters of a plain scalar that YAML may read as something other than text
+# (null, bool, int, float, date, merge, ...): any other plain scalar is text.
+_MAYBE_TYPED = frozenset(Resolver.yaml_implicit_resolvers)
+_ANY_FIRST = None in _MAYBE_TYPED  # a resolver for any first character: always ask
+
+
+def _resolve(event: ScalarEvent) -> str:
+    tag = event.tag
+    if tag is not None and tag != "!":
+        return tag
+    value = event.value
+    if event.implicit[0] and (_ANY_FIRST or not value or value[0] in _MAYBE_TYPED):
+        return _RESOLVER.resolve(ScalarNode, value, event.implicit)
+    return _STR_TAG
 
 
 def _read_scalar(
@@ -272,24 +291,22 @@ class _Tree:
         self.root: Any = None
 
     def scalar(self, event: ScalarEvent) -> None:
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        tag = _resolve(event)
         top = self.open[-1] if self.open else None
         if top is not None and top.key is _NO_KEY and type(top.value) is dict:
             self.key(top, event, tag)
             return
         path = self.next_path(top)
-        self.source.values[path] = _mark(event.start_mark)
+        self.source.values[path] = _start(event)
         value = _read_scalar(tag, event.value, event.style, event.start_mark, event.end_mark, path, self.source)
         self.put(top, value)
 
     def begin(self, event: CollectionStartEvent, value: dict[Any, Any] | list[Any]) -> None:
         top = self.open[-1] if self.open else None
         if top is not None and top.key is _NO_KEY and type(top.value) is dict:
-            raise LoadError(_mark(event.start_mark), _NOT_A_WORD)
+            raise LoadError(_start(event), _NOT_A_WORD)
         path = self.next_path(top)
-        self.source.values[path] = _mark(event.start_mark)
+        self.source.values[path] = _start(event)
         self.put(top, value)
         self.open.append(_Open(path, value))
 
@@ -298,7 +315,7 @@ class _Tree:
 
     def key(self, top: _Open, event: ScalarEvent, tag: str) -> None:
         key = _read_scalar(tag, event.value, event.style, event.start_mark, event.end_mark, None, self.source)
-        mark = _mark(event.start_mark)
+        mark = _start(event)
         if key in top.seen:
             raise _duplicate_key(key, mark, top.seen[key])
         top.seen[key] = mark
