@@ -116,8 +116,9 @@ def edition_content(edition: Edition, library: Library, base: str) -> tuple[Mark
     return Markup("\n").join(parts), "\n".join(text)
 
 
-def feed_items(library: Library, base: str, role: str | None = None) -> list[Item]:
-    """Newest first: editions and documents that carry a date, optionally for one role.
+def feed_items(library: Library, base: str) -> list[Item]:
+    """Newest first, every one: editions and documents that carry a date. A feed takes
+    the first MAX_ITEMS of these, or of those for its role.
 
     A document without `reviewed`/`published`/`date` has no day on which it was new, so
     it cannot be announced; retired documents are not news either.
@@ -125,7 +126,7 @@ def feed_items(library: Library, base: str, role: str | None = None) -> list[Ite
     items: list[Item] = []
     for entry in library:
         doc = entry.doc
-        if doc.status == "retired" or (role is not None and role not in doc.all_roles):
+        if doc.status == "retired":
             continue
         updated = recency(doc)
         if updated == dt.date.min:
@@ -137,7 +138,7 @@ def feed_items(library: Library, base: str, role: str | None = None) -> list[Ite
             content_html, content_text = edition_content(doc, library, base)
         items.append(Item(doc, page_url(base, doc), updated, published, content_html, content_text))
     items.sort(key=lambda i: (i.updated, i.doc.kind == "edition", i.doc.id), reverse=True)
-    return items[:MAX_ITEMS]
+    return items
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
@@ -228,7 +229,8 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
             DEFAULT_SITE_URL,
         )
     base = site_base(options.site_url)
-    items = feed_items(library, base)
+    every = feed_items(library, base)  # once: the role feeds are slices of the same order
+    items = every[:MAX_ITEMS]
     # An empty feed still needs <updated>: the build date (SOURCE_DATE_EPOCH when set).
     updated = max((i.updated for i in items), default=options.today)
     files = {
@@ -238,7 +240,7 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
         "feed.json": json_feed(items, title=FEED_TITLE, feed_url=f"{base}feed.json", home_url=base),
     }
     for role in labels.ROLE_TRACK_ORDER:
-        role_items = feed_items(library, base, role)
+        role_items = [i for i in every if role in i.doc.all_roles][:MAX_ITEMS]
         files[f"roles/{role}/feed.xml"] = atom_feed(
             role_items,
             title=f"{FEED_TITLE} — {labels.ROLE_LABEL[role]}",
