@@ -84,6 +84,9 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     )
     env = jinja2.Environment(
         loader=loader,
+        # One environment serves one render (the serve cache keys it on the template
+        # files' stamps), so templates need no up-to-date check on every page.
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=_finalize,

@@ -24,10 +24,6 @@ from markupsafe import Markup
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Exactly the characters Python-Markdown (with tables) lets a backslash escape.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|+.-])")
-# The same characters as a translation table: one C pass instead of a regex whose
-# replacement template is expanded in Python for every match (escape_inline runs for
-# every value every page prints).
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#!|+.-"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -36,11 +32,25 @@ def collapse(text: str) -> str:
     return " ".join(_CONTROL.sub("", text).split())
 
 
+# escape_inline's whole character work in one C pass: control characters dropped, then
+# `&<>` as HTML entities and Markdown's specials backslash-escaped. No replacement holds
+# white space or a character that another entry replaces, so collapsing white space
+# afterwards gives what collapse → html.escape → escaping _MD_SPECIAL gave (tested).
+_INLINE_ESCAPES = str.maketrans(
+    {
+        **{chr(c): None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]},
+        **{chr(c): None for c in [*range(0x200B, 0x2010), 0x2028, 0x2029, 0xFEFF]},
+        **{c: "\\" + c for c in "\\`*_{}[]()#!|+.-"},
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+    }
+)
+
+
 def escape_inline(value: object) -> str:
     """Plain text → Markdown that renders exactly that text (no markup, no HTML)."""
-    text = collapse(str(value))
-    text = html.escape(text, quote=False)
-    text = text.translate(_MD_ESCAPES)
+    text = " ".join(str(value).translate(_INLINE_ESCAPES).split())
     # '??? note' opens a pymdownx.details block and no backslash escape exists for '?':
     # a value that starts a line must not start with a literal one.
     return "&#63;" + text[1:] if text.startswith("?") else text
