@@ -8,12 +8,13 @@ is escaped for Markdown and HTML unless a filter here has already made it safe.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,15 +226,36 @@ def front_matter(meta: dict[str, Any]) -> str:
     # Material prints page.meta.title and .description into <title>, the header and
     # <meta content="…"> without escaping (MkDocs has no autoescape): they must be HTML.
     meta = {k: str(attr(v)) if k in ("title", "description") and isinstance(v, str) else v for k, v in meta.items()}
-    # libyaml's emitter is five times faster and writes the same bytes for text without
-    # characters outside the BMP, line separators or control characters (fuzzed); for
-    # those the pure-Python emitter keeps its own way of quoting.
-    dumper = _FAST_DUMPER if _FAST_DUMPER is not None and _plain_text(meta) else yaml.SafeDumper
-    dumped = yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    if _plain_text(meta):
+        # A YAML emitter costs a fifth of a page's render. For text of printable
+        # characters (no line separators, no controls) a JSON string is a YAML
+        # double-quoted scalar of the same value, and JSON lists are YAML flow lists.
+        return "---\n" + "".join(_block_lines(meta, "")) + "---\n"
+    # Anything else is escaped to ASCII: PyYAML writes some characters (U+0085) raw
+    # inside double quotes, where they read back as a space.
+    dumped = yaml.safe_dump(meta, allow_unicode=False, sort_keys=False, width=10_000)
     return f"---\n{dumped}---\n"
 
 
-_FAST_DUMPER = getattr(yaml, "CSafeDumper", None)
+def _block_lines(mapping: dict[str, Any], indent: str) -> Iterator[str]:
+    for key, value in mapping.items():
+        if isinstance(value, dict) and value:
+            yield f"{indent}{_key(key)}:\n"
+            yield from _block_lines(value, indent + "  ")
+        else:
+            yield f"{indent}{_key(key)}: {json.dumps(value, ensure_ascii=False)}\n"
+
+
+_BARE_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})  # YAML 1.1 reads these as bool/null
+
+
+def _key(key: str) -> str:
+    if _BARE_KEY.fullmatch(key) and key not in _YAML_WORDS:
+        return key
+    return json.dumps(key, ensure_ascii=False)
+
+
 _PLAIN_TEXT = re.compile(r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
 
 
@@ -241,7 +263,7 @@ def _plain_text(value: Any) -> bool:
     if isinstance(value, str):
         return _PLAIN_TEXT.fullmatch(value) is not None
     if isinstance(value, dict):
-        return all(_plain_text(k) and _plain_text(v) for k, v in value.items())
+        return all(isinstance(k, str) and _plain_text(k) and _plain_text(v) for k, v in value.items())
     if isinstance(value, list | tuple):
         return all(_plain_text(v) for v in value)
     return value is None or isinstance(value, int | bool)

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.errors import BuildError, CraftbookError, ValidationFailed
 from generator.library import load_library
@@ -120,10 +121,10 @@ def test_page_titles_and_descriptions_reach_material_as_html_text() -> None:
     """Material prints page.meta.title/description without escaping: the front matter must escape."""
     library = load_library(HOSTILE)
     pages = render_site(library, RenderOptions(today=dt.date(2026, 11, 20)))
-    front = pages["playbooks/hostile-playbook.md"].split("---\n")[1]
-    title_line = next(line for line in front.splitlines() if line.startswith("title:"))
-    assert "<" not in title_line and '"' not in title_line.replace("title: ", "", 1).strip("'")
-    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in title_line
+    meta = yaml.safe_load(pages["playbooks/hostile-playbook.md"].split("---\n")[1])
+    for value in (meta["title"], meta["description"]):
+        assert "<" not in value and '"' not in value
+    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in meta["title"]
     tag_page = next(p for p in pages if p.startswith("tags/scriptalert"))
     assert "태그: &lt;script&gt;" in pages[tag_page]
 
