@@ -137,15 +137,36 @@ _MD = _markdown()
 _PLAIN_SENTENCE = re.compile(r"(?!-|\d+\.)(?:[^\W_]|[ .,?!'\"%()/:;~…·—–-])*")
 
 
+# **strong** or *em* around plain words that neither start nor end with a space.
+_EMPHASIS = re.compile(r"\*\*([^\s*](?:[^*]*[^\s*])?)\*\*|\*([^\s*](?:[^*]*[^\s*])?)\*")
+
+
+def _simple_paragraph(source: str) -> str | None:
+    """The HTML Python-Markdown makes of one line of plain words with, at most, **strong**
+    and *em* spans between them; None for anything else, which Python-Markdown renders.
+
+    Such sentences are most of what trainers write in Markdown fields, and the full
+    pipeline costs most of a script page's render time. A property test holds this to
+    Python-Markdown's output.
+    """
+    spans = list(_EMPHASIS.finditer(source))
+    if not spans:
+        return source if _PLAIN_SENTENCE.fullmatch(source) else None
+    if any(a.end() == b.start() for a, b in zip(spans, spans[1:], strict=False)):
+        return None  # spans back to back (`**a***b*`): Python-Markdown's own rules decide
+    if not _PLAIN_SENTENCE.fullmatch(_EMPHASIS.sub(lambda m: m[1] or m[2], source)):
+        return None
+    return _EMPHASIS.sub(lambda m: f"<strong>{m[1]}</strong>" if m[1] else f"<em>{m[2]}</em>", source)
+
+
 def render_markdown(text: str) -> Markup:
     """Markdown field → sanitised HTML fragment wrapped for a raw HTML block."""
     source = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
     if not source:
         return Markup("")
-    if _PLAIN_SENTENCE.fullmatch(source):
-        # No Markdown or HTML syntax at all: Python-Markdown would return this paragraph
-        # as is, after a pipeline that costs most of a script page's render time.
-        return Markup(f'<div class="cb-md">\n<p>{source}</p>\n</div>')
+    simple = _simple_paragraph(source)
+    if simple is not None:
+        return Markup(f'<div class="cb-md">\n<p>{simple}</p>\n</div>')
     _MD.reset()
     body = _MD.convert(source)
     return Markup(f'<div class="cb-md">\n{body}\n</div>')

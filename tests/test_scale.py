@@ -119,12 +119,18 @@ def test_libyaml_reads_every_fixture_exactly_as_the_reference_parser(monkeypatch
     assert fast == [parsed(p) for p in files]
 
 
-PIECES = [*"가나다 ab1 .,?!'\"%()/:;~…·—–-", "2.", "\u3000", "~~~"]
+PIECES = [*"가나다 ab1 .,?!'\"%()/:;~…·—–-", "2.", "\u3000", "~~~", "*", "**", "***", "_", "\n"]
 PLAIN_TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 
-@settings(max_examples=300)
-@given(PLAIN_TEXT)
+WORDS = st.lists(st.sampled_from([*"가나다ab1 .,?!'%()/:;~-", "2.", "\u3000"]), min_size=1, max_size=6).map("".join)
+EMPHASIZED = st.lists(
+    st.one_of(WORDS, WORDS.map(lambda w: f"**{w}**"), WORDS.map(lambda w: f"*{w}*")), min_size=1, max_size=6
+).map("".join)
+
+
+@settings(max_examples=1500)
+@given(st.one_of(PLAIN_TEXT, EMPHASIZED))
 def test_a_plain_sentence_renders_as_python_markdown_would(value: str) -> None:
     source = unicodedata.normalize("NFC", text._CONTROL.sub("", value)).strip()
     if not source:
@@ -132,6 +138,14 @@ def test_a_plain_sentence_renders_as_python_markdown_would(value: str) -> None:
     text._MD.reset()
     expected = f'<div class="cb-md">\n{text._MD.convert(source)}\n</div>'
     assert str(text.render_markdown(value)) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["고객의 말을 **한 문장**으로 되짚는다.", "사례 *3개*를 보여 준다.", "**왜 지금인가**: 챗봇 이후의 상담", "그냥 문장."],
+)
+def test_sentences_with_emphasis_skip_the_markdown_pipeline(sentence: str) -> None:
+    assert text._simple_paragraph(sentence) is not None
 
 
 @settings(max_examples=300)
