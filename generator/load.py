@@ -227,8 +227,7 @@ class _Builder:
     """Turns a composed node graph into plain data plus a SourceMap: the way for files
     with anchors and aliases, whose values the graph shares."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self) -> None:
         self.source = SourceMap()
         self.nodes = 0
 
@@ -257,8 +256,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise LoadError(_mark(key_node), _NOT_A_WORD)
-            n = key_node
-            key = _read_scalar(n.tag, n.value, n.style, n.start_mark, n.end_mark, None, self.source)
+            k = key_node
+            key = _read_scalar(k.tag, k.value, k.style, k.start_mark, k.end_mark, None, self.source)
             mark = _mark(key_node)
             if key in first_seen:
                 raise _duplicate_key(key, mark, first_seen[key])
@@ -544,7 +543,7 @@ def _read_graph(text: str, loader: Any) -> tuple[Any, SourceMap]:
         raise LoadError(Mark(1, 1), _EMPTY_FILE)
     if aliases or nodes > MAX_NODES:  # without aliases nothing expands: values <= text, nodes counted
         _check_expansion(root, text)
-    builder = _Builder(text)
+    builder = _Builder()
     return builder.build(root, ()), builder.source
 
 

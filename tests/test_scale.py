@@ -11,6 +11,7 @@ import itertools
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,32 @@ def test_libyaml_reads_every_fixture_exactly_as_the_reference_parser(monkeypatch
     fast = [parsed(p) for p in files]
     monkeypatch.setattr(load, "_FAST_LOADER", None)
     assert fast == [parsed(p) for p in files]
+
+
+def test_the_one_pass_reader_builds_what_the_graph_reader_builds() -> None:
+    """Files without anchors take the one-pass event reader; files with them the composed
+    graph. Both must read any file alike, errors included."""
+    files = sorted(FIXTURES.rglob("*.yaml")) + sorted((FIXTURES.parent.parent / "playbooks").rglob("*.yaml"))
+
+    def read(reader: Callable[[str, object], tuple[object, load.SourceMap]], text: str) -> object:
+        try:
+            data, source = reader(text, yaml.SafeLoader)
+        except load.LoadError as exc:
+            return (exc.mark, exc.message)
+        except load._NeedsGraph:
+            return "needs graph"
+        except yaml.YAMLError as exc:
+            return str(exc)
+        return (data, source.values, source.keys, source.scalars)
+
+    compared = 0
+    for path in files:
+        text = load.decode(path.read_bytes())
+        tree = read(load._read_tree, text)
+        if tree != "needs graph":
+            assert tree == read(load._read_graph, text), path
+            compared += 1
+    assert compared > 50
 
 
 PIECES = [*"가나다 ab1 .,?!'\"%()/:;~…·—–-", "2.", "\u3000", "~~~", "*", "**", "***", "_", "\n"]
