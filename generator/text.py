@@ -11,6 +11,7 @@ Two paths, both safe by default:
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
@@ -133,30 +134,49 @@ _MD = _markdown()
 
 
 # One line of letters, digits, spaces and punctuation that means nothing to Markdown or
-# HTML (no < > & * _ ` [ ] # | \\ or tab; no list marker in front).
-_PLAIN_SENTENCE = re.compile(r"(?!-|\d+\.)(?:[^\W_]|[ .,?!'\"%()/:;~…·—–-])*")
+# HTML (no < > & * _ ` [ ] # | \\ or tab; no list marker in front), including the
+# placeholders and quotes of script lines (○○○, “…”, 「…」).
+_PLAIN_SENTENCE = re.compile(r"(?!-|\d+\.)(?:[^\W_]|[ .,?!'\"%()/:;~…·—–○●※→←“”‘’「」『』-])*")
 
 
 # **strong** or *em* around plain words that neither start nor end with a space.
 _EMPHASIS = re.compile(r"\*\*([^\s*](?:[^*]*[^\s*])?)\*\*|\*([^\s*](?:[^*]*[^\s*])?)\*")
 
 
-def _simple_paragraph(source: str) -> str | None:
-    """The HTML Python-Markdown makes of one line of plain words with, at most, **strong**
-    and *em* spans between them; None for anything else, which Python-Markdown renders.
-
-    Such sentences are most of what trainers write in Markdown fields, and the full
-    pipeline costs most of a script page's render time. A property test holds this to
-    Python-Markdown's output.
-    """
-    spans = list(_EMPHASIS.finditer(source))
+def _simple_line(line: str) -> str | None:
+    """HTML for one line of plain words with, at most, **strong** and *em* spans between
+    them, as Python-Markdown makes it; None for anything else."""
+    spans = list(_EMPHASIS.finditer(line))
     if not spans:
-        return source if _PLAIN_SENTENCE.fullmatch(source) else None
-    if any(a.end() == b.start() for a, b in zip(spans, spans[1:], strict=False)):
+        return line if _PLAIN_SENTENCE.fullmatch(line) else None
+    if any(a.end() == b.start() for a, b in itertools.pairwise(spans)):
         return None  # spans back to back (`**a***b*`): Python-Markdown's own rules decide
-    if not _PLAIN_SENTENCE.fullmatch(_EMPHASIS.sub(lambda m: m[1] or m[2], source)):
+    if not _PLAIN_SENTENCE.fullmatch(_EMPHASIS.sub(lambda m: m[1] or m[2], line)):
         return None
-    return _EMPHASIS.sub(lambda m: f"<strong>{m[1]}</strong>" if m[1] else f"<em>{m[2]}</em>", source)
+    return _EMPHASIS.sub(lambda m: f"<strong>{m[1]}</strong>" if m[1] else f"<em>{m[2]}</em>", line)
+
+
+def _simple_paragraphs(source: str) -> str | None:
+    """The HTML Python-Markdown makes of paragraphs that are each one such line,
+    separated by empty lines; None for anything else, which Python-Markdown renders.
+
+    Such text is most of what trainers write in Markdown fields, and the full pipeline
+    costs most of a page's render time. A property test holds this to Python-Markdown.
+    """
+    lines = source.split("\n")
+    if any(a and b for a, b in itertools.pairwise(lines)):
+        return None  # two lines in one paragraph (a line break, a setext heading…)
+    paragraphs = []
+    for line in lines:
+        if not line:
+            continue
+        if line != line.strip():
+            return None  # indented (code?) or a hard break: Python-Markdown decides
+        html_line = _simple_line(line)
+        if html_line is None:
+            return None
+        paragraphs.append(f"<p>{html_line}</p>")
+    return "\n".join(paragraphs)
 
 
 def render_markdown(text: str) -> Markup:
@@ -164,9 +184,9 @@ def render_markdown(text: str) -> Markup:
     source = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
     if not source:
         return Markup("")
-    simple = _simple_paragraph(source)
+    simple = _simple_paragraphs(source)
     if simple is not None:
-        return Markup(f'<div class="cb-md">\n<p>{simple}</p>\n</div>')
+        return Markup(f'<div class="cb-md">\n{simple}\n</div>')
     _MD.reset()
     body = _MD.convert(source)
     return Markup(f'<div class="cb-md">\n{body}\n</div>')

@@ -146,14 +146,17 @@ def test_the_one_pass_reader_builds_what_the_graph_reader_builds() -> None:
     assert compared > 50
 
 
-PIECES = [*"가나다 ab1 .,?!'\"%()/:;~…·—–-", "2.", "\u3000", "~~~", "*", "**", "***", "_", "\n"]
+PIECES = [*"가나다 ab1 .,?!'\"%()/:;~…·—–○※→“」-", "2.", "\u3000", "~~~", "*", "**", "***", "_", "\n"]
 PLAIN_TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 
-WORDS = st.lists(st.sampled_from([*"가나다ab1 .,?!'%()/:;~-", "2.", "\u3000"]), min_size=1, max_size=6).map("".join)
-EMPHASIZED = st.lists(
+WORDS = st.lists(st.sampled_from([*"가나다ab1 .,?!'%()/:;~○“」-", "2.", "\u3000"]), min_size=1, max_size=6).map("".join)
+LINE = st.lists(
     st.one_of(WORDS, WORDS.map(lambda w: f"**{w}**"), WORDS.map(lambda w: f"*{w}*")), min_size=1, max_size=6
 ).map("".join)
+EMPHASIZED = st.lists(LINE, min_size=1, max_size=3).flatmap(
+    lambda lines: st.sampled_from(["\n\n", "\n", "\n\n\n", "\n \n"]).map(lambda sep: sep.join(lines))
+)
 
 
 @settings(max_examples=1500)
@@ -169,10 +172,15 @@ def test_a_plain_sentence_renders_as_python_markdown_would(value: str) -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["고객의 말을 **한 문장**으로 되짚는다.", "사례 *3개*를 보여 준다.", "**왜 지금인가**: 챗봇 이후의 상담", "그냥 문장."],
+    [
+        "고객의 말을 **한 문장**으로 되짚는다.",
+        "사례 *3개*를 보여 준다.",
+        "그냥 문장.",
+        "사유를 먼저 묻는다.\n\n**왜 지금인가**: 챗봇 이후에는 어려운 문의만 남는다.",
+    ],
 )
 def test_sentences_with_emphasis_skip_the_markdown_pipeline(sentence: str) -> None:
-    assert text._simple_paragraph(sentence) is not None
+    assert text._simple_paragraphs(sentence) is not None
 
 
 @settings(max_examples=300)
