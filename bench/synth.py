@@ -214,7 +214,10 @@ class Writer:
             {
                 "role": ROLES[i % len(ROLES)],
                 "shift": {"from": "실적 순위로만 사람을 본다", "to": "과정과 기여를 매일 구체적으로 인정한다"},
-                "why": f"{self.text(2)}\n\n**왜 지금인가**: {self.text(1)}\n",
+                # Like the starter library's, a fifth of Markdown fields hold a heading or a
+                # list: those take Python-Markdown's full pipeline, the rest its fast path.
+                "why": f"{self.text(2)}\n\n**왜 지금인가**: {self.text(1)}\n\n## 먼저 볼 것\n"
+                + "".join(f"- {s}\n" for s in self.rnd.sample(SENTENCES, 2)),
                 "crafting": {
                     "task": [self.rnd.choice(SENTENCES)],
                     "relational": [self.rnd.choice(SENTENCES)],
@@ -247,7 +250,7 @@ class Writer:
                 "minutes": self.rnd.choice([5, 10, 15, 20, 30]),
                 "method": self.rnd.choice(METHODS),
                 "activity": f"{self.rnd.choice(ACTIONS)} — {self.rnd.choice(TOPICS)[1]}",
-                **({"notes": f"사례 *{n + 1}개*를 보여 준다. {self.rnd.choice(SENTENCES)}"} if n % 2 == 0 else {}),
+                **({"notes": f"사례 *{n + 1}개*를 보여 준다.\n- {self.rnd.choice(SENTENCES)}"} if n % 2 == 0 else {}),
             }
             for n in range(self.rnd.randint(3, 6))
         ]
