@@ -17,11 +17,10 @@ from pydantic import ValidationError
 from .diagnose import Problem, did_you_mean, explain_validation_error
 from .errors import Diagnostic, ValidationFailed
 from .load import DEFAULT_MAX_BYTES, LoadedFile, discover, load_file
-from .models import KINDS, MODEL_BY_KIND, DocumentBase, Edition, Lesson, RolePlaybook
+from .models import KINDS, MODEL_BY_KIND, RESERVED_IDS, DocumentBase, Edition, Lesson, RolePlaybook
 from .rules import document_rules
 
 Audience = Literal["public", "members"]
-RESERVED_IDS = frozenset({"index"})
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ from pydantic import (
 )
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A document id that would take the place of a page the site needs: <kind folder>/index/
+# is each kind's listing.
+RESERVED_IDS = frozenset({"index"})
 ALLOWED_URL_SCHEMES = ("http", "https", "mailto")
 
 Role = Literal["agent", "trainer", "qa", "supervisor", "manager"]
@@ -77,7 +80,10 @@ class Source(Model):
 
 class DocumentBase(Model):
     kind: Kind = Field(description="What sort of document this is.")
-    id: Id = Field(description="Unique across the library; the page URL derives from it.")
+    id: Id = Field(
+        description="Unique across the library; the page URL derives from it.",
+        json_schema_extra={"not": {"enum": sorted(RESERVED_IDS)}},
+    )
     title: PlainText = Field(description="Plain-text title.")
     summary: PlainText = Field(description="One paragraph, plain text; shown in lists, search and feeds.")
     roles: list[Role] = Field(default_factory=list, description="Who this concerns.")

@@ -22,7 +22,7 @@ import yaml
 from . import labels
 from .errors import CraftbookError
 from .load import LoadedFile, discover, load_file
-from .models import ID_PATTERN, KINDS, ROLES
+from .models import ID_PATTERN, KINDS, RESERVED_IDS, ROLES
 from .schema import SHIPPED_PATH
 
 FOLDER = {
@@ -311,12 +311,18 @@ def scaffold(
     return _HEAD.format(**values) + _BODY[kind].format(**values)
 
 
+def reserved_id_message(doc_id: str) -> str:
+    return f"id {doc_id!r} is the name of each kind's listing page; choose another id, e.g. {doc_id}-1"
+
+
 def new(kind: str, doc_id: str, *, playbooks: Path, title: str | None = None) -> Path:
     """Write a scaffold into the library; refuse to overwrite a file or reuse an id."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if not re.fullmatch(ID_PATTERN, doc_id):
         raise ValueError(f"id {doc_id!r} is not lowercase letters, digits and single hyphens")
+    if doc_id in RESERVED_IDS:
+        raise ValueError(reserved_id_message(doc_id))
     target = target_path(kind, doc_id, playbooks)
     if target.exists():
         raise ScaffoldError(f"{target} already exists; refusing to overwrite it (choose another id or edit that file)")

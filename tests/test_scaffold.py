@@ -132,6 +132,7 @@ def test_finds_the_id_of_a_file_that_does_not_parse(library: Path) -> None:
         (["new", "lesson", "Lesson_One"], "'Lesson_One' is not lowercase letters, digits and single hyphens"),
         (["new", "lessn", "lesson-one"], "'lessn' is not one of"),
         (["new", "lesson"], "Missing argument 'ID'"),
+        (["new", "resource", "index"], "id 'index' is the name of each kind's listing page; choose another id"),
     ],
 )
 def test_usage_errors_exit_2(library: Path, args: list[str], message: str) -> None:

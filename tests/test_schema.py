@@ -142,6 +142,12 @@ def test_bad_id_is_rejected(bad: str) -> None:
     assert errors(data) == [f"{bad!r} does not match '^[a-z0-9]+(-[a-z0-9]+)*$'"]
 
 
+def test_reserved_id_is_rejected_as_craftbook_check_rejects_it() -> None:
+    data = _document("lesson")
+    data["id"] = "index"
+    assert errors(data) == ["'index' should not be valid under {'enum': ['index']}"]
+
+
 def _required(kind: str) -> list[str]:
     return [info.alias or name for name, info in MODEL_BY_KIND[kind].model_fields.items() if info.is_required()]
 
