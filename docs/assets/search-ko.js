@@ -158,7 +158,41 @@
     });
   }
 
-  var api = { transform: transform, plan: plan, stem: stem, words: words, relayed: false };
+  /*
+   * A section's text cut to about `limit` characters, tags kept whole and closed.
+   * Material shows two or three lines of it, but the browser lays out all of it: a
+   * listing page's 7,000 characters made laying out the result list most of the time
+   * from keystroke to results.
+   */
+  var VOID = { br: true, hr: true, img: true, wbr: true };
+  function clip(html, limit) {
+    if (typeof html !== "string" || html.length <= limit) return html;
+    var out = "";
+    var seen = 0;
+    var open = [];
+    var piece = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>|[^<]+|</g;
+    var match;
+    while (seen < limit && (match = piece.exec(html)) !== null) {
+      if (match[2]) {
+        out += match[0];
+        var name = match[2].toLowerCase();
+        if (match[1]) {
+          if (open[open.length - 1] === name) open.pop();
+        } else if (!VOID[name] && match[0].slice(-2) !== "/>") {
+          open.push(name);
+        }
+      } else {
+        var text = match[0].slice(0, limit - seen);
+        if (text.length < match[0].length) text = text.replace(/&[#a-zA-Z0-9]*$/, "") + "…";
+        out += text;
+        seen += text.length;
+      }
+    }
+    while (open.length) out += "</" + open.pop() + ">";
+    return out;
+  }
+
+  var api = { transform: transform, plan: plan, stem: stem, words: words, clip: clip, relayed: false };
   self.craftbookSearch = api;
 
   // Material's messages between its search box and its worker (workers/search.*.js).
@@ -167,6 +201,7 @@
   var RESULT = 3;
   var FIELDS = ["title_ko", "text_ko"]; // index-only fields: nothing to show, so not sent back
   var LIMIT = 200; // result sections kept from lunr's ranking; a page shows far fewer
+  var TEASER = 400; // characters of a section's text sent back: more than a result shows
   var LOADED = "loaded"; // our worker's first word, before Material's worker loads in it
   var START_TIMEOUT = 8000; // ms for our worker to say it; else Material's own is used
 
@@ -255,6 +290,7 @@
             FIELDS.forEach(function (field) {
               delete item[field];
             });
+            item.text = clip(item.text, TEASER);
           });
         });
       }

@@ -241,6 +241,44 @@ def test_query_plan_in_our_worker(search_page: Any) -> None:
     assert plan("이끄는") == {"query": "이끄 이끌", "exact": {"이끄": True}}
 
 
+CLIP = """([html, limit]) => {
+    const clipped = window.craftbookSearch.clip(html, limit);
+    const parsed = new DOMParser().parseFromString(clipped, "text/html").body;
+    const whole = new DOMParser().parseFromString(html, "text/html").body;
+    return {clipped, text: parsed.textContent, whole: whole.textContent,
+            marks: parsed.querySelectorAll("mark").length};
+}"""
+
+
+def test_teasers_are_clipped_with_their_tags_closed(search_page: Any) -> None:
+    clip = lambda html, limit: search_page.evaluate(CLIP, [html, limit])  # noqa: E731
+    short = "<p>짧은 <mark>평가표</mark> 설명</p>"
+    assert clip(short, 400)["clipped"] == short
+    long = "<ul>" + "".join(f"<li><mark>상담</mark> 항목 {n} &amp; 설명 문장입니다</li>" for n in range(200)) + "</ul>"
+    cut = clip(long, 400)
+    assert len(cut["text"]) <= 401 and cut["text"].endswith("…")
+    assert cut["whole"].startswith(cut["text"][:-1])  # the same text, from the start, whole entities only
+    assert cut["clipped"].endswith("</li></ul>") and cut["marks"] > 5
+    assert clip("가" * 500 + "&amp;나", 501)["text"] == "가" * 500 + "…"  # never half an entity
+
+
+def test_a_long_sections_teaser_reaches_the_page_clipped(
+    browser: Any, starter_site: Path, serve: Callable[[Path], str]
+) -> None:
+    """A script's steps section runs to 5,000 characters; the browser would lay them all out."""
+    index = json.loads((starter_site / search.INDEX_PATH).read_text(encoding="utf-8"))
+    assert max(len(d["text"]) for d in index["docs"] if "#상담-단계" in d["location"]) > 4000
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.add_init_script(TRACK_ANSWERS)
+    page = context.new_page()
+    page.goto(serve(starter_site))
+    found = results(page, "상담 단계")
+    shown = page.eval_on_selector_all(RESULT + " article", "nodes => nodes.map(node => node.textContent.length)")
+    context.close()
+    assert any("/scripts/" in item["url"] for item in found[:5])
+    assert shown and max(shown) <= 500  # title + about 400 characters of text + chips
+
+
 def test_the_built_index_is_augmented(site: Path) -> None:
     index = json.loads((site / search.INDEX_PATH).read_text(encoding="utf-8"))
     assert {search.TITLE_FIELD, search.TEXT_FIELD} <= set(index["config"]["fields"])
