@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = pytest.mark.browser
 
 CONSULT = Path(__file__).resolve().parent.parent / "fixtures" / "consult"
@@ -265,6 +267,30 @@ def test_copy_button_copies_the_line_to_say(open_page: Callable[..., Page], base
     assert page.evaluate("navigator.clipboard.readText()") == (
         "지난 석 달 사용량을 보면 한 단계 낮은 요금제로도 충분하십니다."
     )
+
+
+def test_copy_button_works_on_a_plain_http_intranet_address(browser: Any, base: str) -> None:
+    """Intranets serve by name over plain http, where browsers offer no Clipboard API:
+    consult.js falls back to copying a selection, and the line must still reach the
+    clipboard (read back from a page where the Clipboard API exists)."""
+    port = urlsplit(base).port
+    rules = "--host-resolver-rules=MAP craftbook.intranet 127.0.0.1"
+    intranet = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, rules], headless=True)
+    try:
+        page = intranet.new_context(locale="ko-KR").new_page()
+        page.goto(f"http://craftbook.intranet:{port}/{SCRIPT}")
+        assert page.evaluate("window.isSecureContext || Boolean(navigator.clipboard)") is False
+        page.keyboard.press("1")
+        page.locator("[data-action=copy]").click()
+        expect(page.locator("[data-action=copy]")).to_have_text("복사됨")
+        expect(page.locator(".cb-copy-buffer")).to_have_count(0)  # the helper selection is gone again
+        reader = intranet.new_context(permissions=["clipboard-read"]).new_page()
+        reader.goto(base)
+        assert reader.evaluate("navigator.clipboard.readText()") == (
+            "지난 석 달 사용량을 보면 한 단계 낮은 요금제로도 충분하십니다."
+        )
+    finally:
+        intranet.close()
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
