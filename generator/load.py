@@ -98,13 +98,8 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _mark(node: Node | yaml.Mark) -> Mark:
-    start = node.start_mark if isinstance(node, Node) else node
-    return Mark(start.line + 1, start.column + 1)
-
-
-def _start(event: yaml.Event) -> Mark:
-    start = event.start_mark
+def _mark(start: yaml.Mark) -> Mark:
+    """PyYAML's 0-based position → the 1-based line and column an editor shows."""
     return Mark(start.line + 1, start.column + 1)
 
 
@@ -184,16 +179,15 @@ def _resolve(event: ScalarEvent) -> str:
     return _STR_TAG
 
 
-def _read_scalar(
-    tag: str, text: str, style: str | None, start: yaml.Mark, end: yaml.Mark, path: KeyPath | None, source: SourceMap
-) -> Any:
+def _read_scalar(item: ScalarNode | ScalarEvent, tag: str, path: KeyPath | None, source: SourceMap) -> Any:
     """A scalar's value. One YAML typed as something other than text is remembered
     with how it was written, to explain the surprise if the schema wanted text."""
+    text, style, start = item.value, item.style, item.start_mark
     if tag == _STR_TAG:  # most values: what the constructor would return, without its cost
         return nfc(text)
     if tag == _MERGE_TAG:
         raise LoadError(_mark(start), "merge keys ('<<') are not supported; write the keys out")
-    node = ScalarNode(tag, text, start, end, style)
+    node = ScalarNode(tag, text, start, item.end_mark, style)
     try:
         value = SafeConstructor().construct_object(node, deep=True)
     except yaml.YAMLError as exc:
@@ -235,30 +229,29 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise LoadError(
-                _mark(node),
+                _mark(node.start_mark),
                 f"the document expands to more than {MAX_NODES:,} values "
                 "(aliases that multiply each other?); write the content out plainly",
             )
         if depth > MAX_DEPTH:
-            raise LoadError(_mark(node), f"nested deeper than {MAX_DEPTH} levels")
-        self.source.values.setdefault(path, _mark(node))
+            raise LoadError(_mark(node.start_mark), f"nested deeper than {MAX_DEPTH} levels")
+        self.source.values.setdefault(path, _mark(node.start_mark))
         if isinstance(node, ScalarNode):
-            return _read_scalar(node.tag, node.value, node.style, node.start_mark, node.end_mark, path, self.source)
+            return _read_scalar(node, node.tag, path, self.source)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             return self.mapping(node, path, depth)
-        raise LoadError(_mark(node), f"unsupported YAML node {node.tag}")
+        raise LoadError(_mark(node.start_mark), f"unsupported YAML node {node.tag}")
 
     def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first_seen: dict[Any, Mark] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise LoadError(_mark(key_node), _NOT_A_WORD)
-            k = key_node
-            key = _read_scalar(k.tag, k.value, k.style, k.start_mark, k.end_mark, None, self.source)
-            mark = _mark(key_node)
+                raise LoadError(_mark(key_node.start_mark), _NOT_A_WORD)
+            key = _read_scalar(key_node, key_node.tag, None, self.source)
+            mark = _mark(key_node.start_mark)
             if key in first_seen:
                 raise _duplicate_key(key, mark, first_seen[key])
             first_seen[key] = mark
@@ -280,6 +273,10 @@ class _Open:
     key: Any = _NO_KEY  # in a mapping: the key read, waiting for its value
     seen: dict[Any, Mark] = field(default_factory=dict)
 
+    @property
+    def wants_key(self) -> bool:
+        return self.key is _NO_KEY and type(self.value) is dict
+
 
 class _Tree:
     """Plain data and its SourceMap, grown one parser event at a time."""
@@ -289,32 +286,40 @@ class _Tree:
         self.open: list[_Open] = []
         self.root: Any = None
 
+    def feed(self, event: yaml.Event) -> None:
+        kind = type(event)
+        if kind is ScalarEvent:
+            self.scalar(event)
+        elif kind is MappingStartEvent:
+            self.begin(event, {})
+        elif kind is SequenceStartEvent:
+            self.begin(event, [])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            self.open.pop()
+
     def scalar(self, event: ScalarEvent) -> None:
         tag = _resolve(event)
         top = self.open[-1] if self.open else None
-        if top is not None and top.key is _NO_KEY and type(top.value) is dict:
+        if top is not None and top.wants_key:
             self.key(top, event, tag)
             return
         path = self.next_path(top)
-        self.source.values[path] = _start(event)
-        value = _read_scalar(tag, event.value, event.style, event.start_mark, event.end_mark, path, self.source)
+        self.source.values[path] = _mark(event.start_mark)
+        value = _read_scalar(event, tag, path, self.source)
         self.put(top, value)
 
     def begin(self, event: CollectionStartEvent, value: dict[Any, Any] | list[Any]) -> None:
         top = self.open[-1] if self.open else None
-        if top is not None and top.key is _NO_KEY and type(top.value) is dict:
-            raise LoadError(_start(event), _NOT_A_WORD)
+        if top is not None and top.wants_key:
+            raise LoadError(_mark(event.start_mark), _NOT_A_WORD)
         path = self.next_path(top)
-        self.source.values[path] = _start(event)
+        self.source.values[path] = _mark(event.start_mark)
         self.put(top, value)
         self.open.append(_Open(path, value))
 
-    def end(self) -> None:
-        self.open.pop()
-
     def key(self, top: _Open, event: ScalarEvent, tag: str) -> None:
-        key = _read_scalar(tag, event.value, event.style, event.start_mark, event.end_mark, None, self.source)
-        mark = _start(event)
+        key = _read_scalar(event, tag, None, self.source)
+        mark = _mark(event.start_mark)
         if key in top.seen:
             raise _duplicate_key(key, mark, top.seen[key])
         top.seen[key] = mark
@@ -400,46 +405,32 @@ def _walk_events(text: str, loader: Any, tree: _Tree | None = None) -> tuple[int
                 raise _NotForFastPath
         if kind is ScalarEvent:
             nodes += 1
-            if tree is not None:
-                if event.anchor is not None:
-                    raise _NeedsGraph
-                if problem is None:
-                    try:
-                        tree.scalar(event)
-                    except LoadError as exc:
-                        problem = exc
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
                 raise LoadError(_mark(event.start_mark), f"nested deeper than {MAX_DEPTH} levels")
-            if tree is not None:
-                if event.anchor is not None:
-                    raise _NeedsGraph
-                if problem is None:
-                    try:
-                        tree.begin(event, {} if kind is MappingStartEvent else [])
-                    except LoadError as exc:
-                        problem = exc
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             depth -= 1
-            if tree is not None and problem is None:
-                tree.end()
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise LoadError(_mark(event.start_mark), "one YAML document per file; remove '---' and split the file")
         elif kind is AliasEvent:
-            if tree is not None:
-                raise _NeedsGraph
             aliases += 1
             if aliases > MAX_ALIASES:
                 raise LoadError(
                     _mark(event.start_mark),
                     f"more than {MAX_ALIASES} aliases ('*name'); write the content out plainly",
                 )
-        if tree is not None and nodes > MAX_NODES:
-            raise _NeedsGraph
+        if tree is not None:
+            if kind is AliasEvent or getattr(event, "anchor", None) is not None or nodes > MAX_NODES:
+                raise _NeedsGraph
+            if problem is None:
+                try:
+                    tree.feed(event)
+                except LoadError as exc:
+                    problem = exc
     if problem is not None:
         raise problem
     return aliases, nodes
@@ -461,7 +452,9 @@ def _check_expansion(root: Node, text: str) -> None:
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise LoadError(_mark(node), "an alias ('*name') is used inside its own anchor; write the content out")
+            raise LoadError(
+                _mark(node.start_mark), "an alias ('*name') is used inside its own anchor; write the content out"
+            )
         active.add(key)
         count, chars = 1, 0
         if isinstance(node, ScalarNode):
@@ -474,7 +467,7 @@ def _check_expansion(root: Node, text: str) -> None:
         active.discard(key)
         if count > MAX_NODES or chars > budget:
             raise LoadError(
-                _mark(node),
+                _mark(node.start_mark),
                 f"aliases ('*name') expand this value to {count:,} values and {chars:,} characters "
                 f"(limits {MAX_NODES:,} and {budget:,}); write the content out plainly",
             )
