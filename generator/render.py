@@ -109,8 +109,11 @@ class Pagination:
     items: list[Any]
     number: int
     count: int
-    path: str
     first_path: str
+
+    @property
+    def path(self) -> str:
+        return self.page_path(self.number)
 
     def page_path(self, number: int) -> str:
         return self.first_path if number == 1 else self.first_path.replace("index.md", f"page_{number}.md")
@@ -321,15 +324,12 @@ class Renderer:
 
     # -- listings ------------------------------------------------------------
 
-    def paginate(self, docs: list[DocumentBase], first_path: str) -> list[Pagination]:
-        count = max(1, math.ceil(len(docs) / PAGE_SIZE))
-        pages = []
-        for number in range(1, count + 1):
-            chunk = docs[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-            pagination = Pagination(chunk, number, count, "", first_path)
-            pagination.path = pagination.page_path(number)
-            pages.append(pagination)
-        return pages
+    def paginate(self, items: list[Any], first_path: str, size: int = PAGE_SIZE) -> list[Pagination]:
+        count = max(1, math.ceil(len(items) / size))
+        return [
+            Pagination(items[(number - 1) * size : number * size], number, count, first_path)
+            for number in range(1, count + 1)
+        ]
 
     def render_listing(
         self, title: str, intro: str, docs: list[DocumentBase], first_path: str, meta: dict[str, Any]
@@ -440,16 +440,13 @@ class Renderer:
         tags = sorted(self.site.by_tag, key=sort_key)
         template = self.env.get_template("tags.md.j2")
         pages: dict[str, str] = {}
-        count = max(1, math.ceil(len(tags) / TAG_PAGE_SIZE))
-        for number in range(1, count + 1):
-            chunk = tags[(number - 1) * TAG_PAGE_SIZE : number * TAG_PAGE_SIZE]
-            pagination = Pagination(chunk, number, count, "", "tags/index.md")
-            pagination.path = pagination.page_path(number)
+        for pagination in self.paginate(tags, "tags/index.md", TAG_PAGE_SIZE):
+            number = pagination.number
             pages[pagination.path] = (
                 front_matter({"title": "태그" if number == 1 else f"태그 ({number}쪽)"})
                 + "\n"
                 + template.render(
-                    tags=[(t, len(self.site.by_tag[t])) for t in chunk],
+                    tags=[(t, len(self.site.by_tag[t])) for t in pagination.items],
                     pagination=pagination,
                     page=PageContext(self.site, pagination.path),
                 )

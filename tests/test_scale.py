@@ -93,7 +93,7 @@ def test_no_page_grows_with_the_library(small_and_large: tuple[dict[str, str], d
 @given(st.integers(1, 400), st.data())
 def test_the_page_bar_stays_short_and_links_this_page_first_and_last(count: int, data: st.DataObject) -> None:
     number = data.draw(st.integers(1, count))
-    window = Pagination([], number, count, "", "x/index.md").window()
+    window = Pagination([], number, count, "x/index.md").window()
     shown = [n for n in window if n is not None]
     assert len(window) <= 9
     assert {1, number, count} <= set(shown)
