@@ -24,8 +24,15 @@ from markupsafe import Markup
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Exactly the characters Python-Markdown (with tables) lets a backslash escape.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|+.-])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_MD_SPECIAL_CHARS = "\\`*_{}[]()#!|+.-"
+_MD_SPECIAL = re.compile(f"([{re.escape(_MD_SPECIAL_CHARS)}])")
+# Control and invisible characters, dropped from every text: C0 controls but tab, line
+# feed and carriage return; DEL; zero-width characters and marks; line and paragraph
+# separators; the byte-order mark.
+_CONTROL_CHARS = "".join(
+    map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x200B, 0x2010), 0x2028, 0x2029, 0xFEFF])
+)
+_CONTROL = re.compile(f"[{re.escape(_CONTROL_CHARS)}]")
 
 
 def collapse(text: str) -> str:
@@ -39,9 +46,8 @@ def collapse(text: str) -> str:
 # afterwards gives what collapse → html.escape → escaping _MD_SPECIAL gave (tested).
 _INLINE_ESCAPES = str.maketrans(
     {
-        **{chr(c): None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]},
-        **{chr(c): None for c in [*range(0x200B, 0x2010), 0x2028, 0x2029, 0xFEFF]},
-        **{c: "\\" + c for c in "\\`*_{}[]()#!|+.-"},
+        **dict.fromkeys(_CONTROL_CHARS),
+        **{c: "\\" + c for c in _MD_SPECIAL_CHARS},
         "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",
