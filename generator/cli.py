@@ -156,20 +156,13 @@ def new(kind: str, doc_id: str, title: str | None, playbooks: Path) -> None:
     KIND is role-playbook, lesson, scorecard, script, resource or edition. The file goes
     to PLAYBOOKS/<kind folder>/ID.yaml; an existing file or id is never overwritten.
     """
-    import re
-
-    from .models import ID_PATTERN, RESERVED_IDS
     from .scaffold import new as new_document
-    from .scaffold import reserved_id_message
 
-    if not re.fullmatch(ID_PATTERN, doc_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", doc_id.lower()).strip("-")
-        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
-        message = f"{doc_id!r} is not lowercase letters, digits and single hyphens{hint}"
-        raise click.BadParameter(message, param_hint="ID")
-    if doc_id in RESERVED_IDS:
-        raise click.BadParameter(reserved_id_message(doc_id), param_hint="ID")
-    click.echo(f"created {new_document(kind, doc_id, playbooks=playbooks, title=title)}")
+    try:
+        created = new_document(kind, doc_id, playbooks=playbooks, title=title)
+    except ValueError as exc:  # the id: not an id, or a reserved one
+        raise click.BadParameter(str(exc), param_hint="ID") from exc
+    click.echo(f"created {created}")
 
 
 if __name__ == "__main__":

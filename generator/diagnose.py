@@ -27,6 +27,12 @@ def did_you_mean(word: object, choices: typing.Iterable[object]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def id_suggestion(value: object) -> str:
+    """`Lesson_One` → ` (did you mean 'lesson-one'?)`: the id a mistyped one most likely meant."""
+    suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+    return f" (did you mean {suggestion!r}?)" if suggestion and suggestion != value else ""
+
+
 def format_path(path: KeyPath) -> str:
     out = ""
     for part in path:
@@ -199,11 +205,10 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
             False,
         )
     if kind_type == "string_pattern_mismatch":
-        suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
-        fix = f" (did you mean {suggestion!r}?)" if suggestion and suggestion != value else ""
         return (
             loc,
-            (f"{where}: expected an id of lowercase letters, digits and single hyphens, got {value!r}{fix}"),
+            f"{where}: expected an id of lowercase letters, digits and single hyphens, got {value!r}"
+            f"{id_suggestion(value)}",
             False,
         )
     if kind_type == "too_short":

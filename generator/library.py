@@ -17,7 +17,16 @@ from pydantic import ValidationError
 from .diagnose import Problem, did_you_mean, explain_validation_error
 from .errors import Diagnostic, ValidationFailed
 from .load import DEFAULT_MAX_BYTES, LoadedFile, discover, load_file
-from .models import KINDS, MODEL_BY_KIND, RESERVED_IDS, DocumentBase, Edition, Lesson, RolePlaybook
+from .models import (
+    KINDS,
+    MODEL_BY_KIND,
+    RESERVED_IDS,
+    DocumentBase,
+    Edition,
+    Lesson,
+    RolePlaybook,
+    reserved_id_problem,
+)
 from .rules import document_rules
 
 Audience = Literal["public", "members"]
@@ -112,7 +121,7 @@ def validate_document(loaded: LoadedFile) -> tuple[DocumentBase | None, list[Dia
             0,
             (
                 ("id",),
-                f"id: {doc.id!r} is the name of each kind's listing page; choose another id, e.g. {doc.id}-1",
+                f"id: {reserved_id_problem(doc.id)}",
                 False,
             ),
         )

@@ -25,6 +25,13 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A document id that would take the place of a page the site needs: <kind folder>/index/
 # is each kind's listing.
 RESERVED_IDS = frozenset({"index"})
+
+
+def reserved_id_problem(doc_id: str) -> str:
+    """Why a reserved id cannot name a document, and what to write instead."""
+    return f"{doc_id!r} is the name of each kind's listing page; choose another id, e.g. {doc_id}-1"
+
+
 ALLOWED_URL_SCHEMES = ("http", "https", "mailto")
 
 Role = Literal["agent", "trainer", "qa", "supervisor", "manager"]

@@ -20,9 +20,10 @@ from typing import Any
 import yaml
 
 from . import labels
+from .diagnose import id_suggestion
 from .errors import CraftbookError
 from .load import LoadedFile, discover, load_file
-from .models import ID_PATTERN, KINDS, RESERVED_IDS, ROLES
+from .models import ID_PATTERN, KINDS, RESERVED_IDS, ROLES, reserved_id_problem
 from .schema import SHIPPED_PATH
 
 FOLDER = {
@@ -311,18 +312,14 @@ def scaffold(
     return _HEAD.format(**values) + _BODY[kind].format(**values)
 
 
-def reserved_id_message(doc_id: str) -> str:
-    return f"id {doc_id!r} is the name of each kind's listing page; choose another id, e.g. {doc_id}-1"
-
-
 def new(kind: str, doc_id: str, *, playbooks: Path, title: str | None = None) -> Path:
     """Write a scaffold into the library; refuse to overwrite a file or reuse an id."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if not re.fullmatch(ID_PATTERN, doc_id):
-        raise ValueError(f"id {doc_id!r} is not lowercase letters, digits and single hyphens")
+        raise ValueError(f"id {doc_id!r} is not lowercase letters, digits and single hyphens{id_suggestion(doc_id)}")
     if doc_id in RESERVED_IDS:
-        raise ValueError(reserved_id_message(doc_id))
+        raise ValueError(f"id {reserved_id_problem(doc_id)}")
     target = target_path(kind, doc_id, playbooks)
     if target.exists():
         raise ScaffoldError(f"{target} already exists; refusing to overwrite it (choose another id or edit that file)")
