@@ -5,7 +5,9 @@ Exit codes are decided here and only here: 0 success, 1 failure, 2 wrong usage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,12 +20,16 @@ CONFIG_OPTION = click.option(
     show_default=True,
     help="MkDocs configuration file.",
 )
-MAX_FILE_BYTES_OPTION = click.option(
-    "--max-file-bytes",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Refuse YAML files larger than this [default: extra.craftbook.max_file_bytes, else 1048576].",
-)
+
+
+def max_file_bytes_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--max-file-bytes; `default` says where the limit comes from when it is not given."""
+    return click.option(
+        "--max-file-bytes",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"Refuse YAML files larger than this {default}.",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,12 +41,7 @@ def main() -> None:
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=Path("playbooks"))
 @click.option("--stale", is_flag=True, help="List documents past their review date (not an error).")
-@click.option(
-    "--max-file-bytes",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Refuse YAML files larger than this (default 1 MiB).",
-)
+@max_file_bytes_option("(default 1 MiB)")
 def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
     """Validate a library folder or one file; report every problem at once."""
     from .commands import check_library
@@ -62,7 +63,7 @@ def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
     help="public leaves out every access: members document.",
 )
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings.")
-@MAX_FILE_BYTES_OPTION
+@max_file_bytes_option("[default: extra.craftbook.max_file_bytes, else 1048576]")
 def build(
     config_file: Path,
     out: Path | None,
