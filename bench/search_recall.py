@@ -144,6 +144,37 @@ def engine_worker(base: str, site: Path, engine: str) -> str:
 # Before any page script, keep the browser's own postMessage (search-ko.js patches it).
 RAW_POST = "window.__rawPost = Worker.prototype.postMessage;"
 
+# Before any page script: note the last keyup, which query each answer of the search
+# worker is for (answers come in order) and the frame after the page has shown it
+# (Material renders results in its message handler): window.__answered is the last
+# query answered, window.__marks.answered[query] the time of that frame.
+TRACK_ANSWERS = """
+window.__asked = []; window.__answered = null;
+window.__marks = {key: 0, answered: {}};
+document.addEventListener("keyup", () => { window.__marks.key = performance.now(); }, true);
+const send = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message) {
+  if (message && message.type === 2) window.__asked.push(message.data);
+  return send.apply(this, arguments);
+};
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (event) => {
+      // isTrusted: a worker's own answer, not the copy search-ko.js hands to Material's
+      if (event.isTrusted && event.data && event.data.type === 3) {
+        const query = window.__asked.shift();
+        setTimeout(() => requestAnimationFrame(() => {
+          window.__answered = query;
+          window.__marks.answered[query] = performance.now();
+        }));
+      }
+    });
+  }
+};
+"""
+
 # Runs in the page: the engine's worker, sent exactly what the search box sends.
 _RUN_QUERIES = """
 async ([workerUrl, queries]) => {

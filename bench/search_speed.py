@@ -19,7 +19,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.search_recall import ENGINES, build_site, chromium, open_engine, served, sizes, worker_url
+from bench.search_recall import (
+    ENGINES,
+    TRACK_ANSWERS,
+    build_site,
+    chromium,
+    open_engine,
+    served,
+    sizes,
+    worker_url,
+)
 from bench.synth import write_library
 from generator import search
 
@@ -45,33 +54,6 @@ QUERIES = [
     "리텐션",
     "어르신 고객",
 ]
-
-# Before any page script: note each keyup, which query each answer of the search worker
-# is for (answers come in order), and the frame after the page has handled it (Material
-# renders results in its message handler).
-_INSTRUMENT = """
-window.__marks = {key: 0, answered: {}};
-window.__asked = [];
-document.addEventListener("keyup", () => { window.__marks.key = performance.now(); }, true);
-const send = Worker.prototype.postMessage;
-Worker.prototype.postMessage = function (message) {
-  if (message && message.type === 2) window.__asked.push(message.data);
-  return send.apply(this, arguments);
-};
-const NativeWorker = window.Worker;
-window.Worker = class extends NativeWorker {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener("message", (event) => {
-      // isTrusted: a worker's own answer, not the copy search-ko.js hands to Material
-      if (event.isTrusted && event.data && event.data.type === 3) {
-        const query = window.__asked.shift();
-        setTimeout(() => requestAnimationFrame(() => { window.__marks.answered[query] = performance.now(); }));
-      }
-    });
-  }
-};
-"""
 
 _LOAD_INDEX = """
 async (workerUrl) => {
@@ -145,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         with served(built.site) as base, chromium() as browser:
             for engine in ENGINES:
-                page = open_engine(browser, base, engine, built, _INSTRUMENT)
+                page = open_engine(browser, base, engine, built, TRACK_ANSWERS)
                 times = sorted(measure(page, QUERIES, args.repeat))
                 # After the searches: a worker started before Material has sent its own
                 # index could be taken by search-ko.js for Material's (a race of this

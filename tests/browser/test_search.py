@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from bench.search_recall import TRACK_ANSWERS
 from generator import search
 
 pytestmark = pytest.mark.browser
@@ -27,31 +28,6 @@ def site(build_site: Callable[..., Path]) -> Path:
 @pytest.fixture(scope="module")
 def base(site: Path, serve: Callable[[Path], str]) -> str:
     return serve(site)
-
-
-# Before the page's scripts: note which query each answer of the search worker is for
-# (answers come in order), and the frame after the page has shown it.
-TRACK_ANSWERS = """
-window.__asked = []; window.__answered = null;
-const send = Worker.prototype.postMessage;
-Worker.prototype.postMessage = function (message) {
-  if (message && message.type === 2) window.__asked.push(message.data);
-  return send.apply(this, arguments);
-};
-const NativeWorker = window.Worker;
-window.Worker = class extends NativeWorker {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener("message", (event) => {
-      // isTrusted: a worker's own answer, not the copy search-ko.js hands to Material's
-      if (event.isTrusted && event.data && event.data.type === 3) {
-        const query = window.__asked.shift();
-        setTimeout(() => requestAnimationFrame(() => { window.__answered = query; }));
-      }
-    });
-  }
-};
-"""
 
 
 @pytest.fixture(scope="module")
