@@ -4,7 +4,7 @@
     .venv/bin/python bench/scale.py --sizes 100,1000     # quicker
 
 For each size it writes a synthetic valid library (bench/synth.py), builds it with
-`generator.site.build` in a child process, then builds the same Markdown pages with
+`craftbook.build.build` in a child process, then builds the same Markdown pages with
 plain Material and a flat navigation listing every page (what issue 3 measured). Every
 build runs in its own process so that its peak memory and CPU time are its own
 (`os.wait4` returns the child's `rusage`). At one size it also times what
@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and `generator` importable
     sys.path.insert(0, str(ROOT))
 
+from craftbook.labels import KIND_DIR  # noqa: E402
+
 from bench.synth import FOLDER, Plan, write_library  # noqa: E402
-from generator.labels import KIND_DIR  # noqa: E402
 
 CONFIG = ROOT / "mkdocs.yml"
 MB = 1024 * 1024
@@ -48,8 +49,8 @@ MB = 1024 * 1024
 
 
 def worker_craftbook(spec: dict[str, Any]) -> dict[str, Any]:
-    from generator import incremental
-    from generator.site import BuildOptions, build
+    from craftbook import incremental
+    from craftbook.build import BuildOptions, build
 
     started, cpu = time.perf_counter(), time.process_time()
     build(BuildOptions(config_file=CONFIG, playbooks=Path(spec["playbooks"]), out=Path(spec["site"])))
@@ -78,10 +79,9 @@ def worker_rebuild(spec: dict[str, Any]) -> dict[str, Any]:
     """What `mkdocs serve` / `craftbook serve` does: load the config and build, twice,
     with one YAML edit between the builds, in one process (so the generator's cache
     lives on, exactly as in the server)."""
+    from craftbook import incremental
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-
-    from generator import incremental
 
     def one_build() -> tuple[float, float]:
         started, cpu = time.perf_counter(), time.process_time()
@@ -157,8 +157,6 @@ def inherit_config(folder: Path, **settings: Any) -> Path:
     config = {
         "INHERIT": str(CONFIG),
         "docs_dir": str(ROOT / "docs"),
-        "theme": {"name": "material", "custom_dir": str(ROOT / "generator" / "theme")},
-        "hooks": [str(ROOT / "generator" / "mkdocs_hook.py")],
         **settings,
     }
     path = folder / "mkdocs.yml"
@@ -171,7 +169,7 @@ def plain_project(playbooks: Path, folder: Path) -> tuple[Path, int]:
     nav lists every page flat (no hook: MkDocs only reads Markdown)."""
     import logging
 
-    from generator.site import GenerateOptions, generate
+    from craftbook.pipeline import GenerateOptions, generate
 
     logging.getLogger("craftbook").setLevel(logging.ERROR)  # the empty site_url warning
     docs = folder / "docs"
@@ -179,7 +177,7 @@ def plain_project(playbooks: Path, folder: Path) -> tuple[Path, int]:
     shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)  # after: generate empties its folder
     pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
     nav = ["index.md", *(p for p in pages if p != "index.md")]
-    return inherit_config(folder, docs_dir=str(docs), hooks=[], nav=nav), len(pages)
+    return inherit_config(folder, docs_dir=str(docs), plugins=[{"search": {"lang": "en"}}], nav=nav), len(pages)
 
 
 def document_pages(site: Path, size: int) -> list[Path]:
@@ -260,7 +258,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def report(rows: list[Row], rebuild: tuple[int, Run] | None) -> int:
-    print("\nCraftbook (generator.site.build; CPU = user+system seconds of the build process)\n")
+    print("\nCraftbook (craftbook.build.build; CPU = user+system seconds of the build process)\n")
     print(
         table(
             [

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.search_recall [--playbooks playbooks] [--queries FILE] [-v]
 
 One build of the library; Material's own index is captured as it is written, before
-`generator.search` augments it. Both engines then run in the same Chromium on the same
+`craftbook.search` augments it. Both engines then run in the same Chromium on the same
 site: "craftbook" is the site as shipped (augmented index, and the worker search-ko.js
 puts around Material's), "material" is the same site with Material's index and no
 search-ko.js (swapped in by request routing). Each query goes to that engine's worker
@@ -31,9 +31,8 @@ from typing import Any
 from urllib.parse import quote
 
 import yaml
-
-from generator import search
-from generator.site import BuildOptions, build
+from craftbook import search
+from craftbook.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = Path(__file__).with_name("search_queries.yaml")

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from craftbook import search
+
 from bench.search_recall import (
     ENGINES,
     TRACK_ANSWERS,
@@ -30,7 +32,6 @@ from bench.search_recall import (
     worker_url,
 )
 from bench.synth import write_library
-from generator import search
 
 QUERIES = [
     "해지방어",

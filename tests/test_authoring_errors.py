@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from generator.cli import main
+from craftbook.cli import main
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "authoring").glob("*.yaml"))
 BY_STEM = {p.stem: p for p in CASES}

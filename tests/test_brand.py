@@ -14,14 +14,14 @@ from typing import Any
 import jinja2
 import pytest
 import yaml
+from craftbook.brand import check_brand
+from craftbook.build import BuildOptions, build
+from craftbook.errors import BuildError
 
-from generator.brand import check_brand
-from generator.errors import BuildError
-from generator.site import BuildOptions, build
 from tests.conftest import FIXTURES, ROOT
 
-THEME = ROOT / "generator" / "theme"
-WHERE = "mkdocs.yml: extra.craftbook.brand"
+THEME = ROOT / "generator" / "craftbook" / "theme"
+WHERE = "mkdocs.yml: plugins.craftbook.brand"
 BRAND = {
     "name": '한빛 <센터> & "교육팀"',
     "logo": "assets/brand/logo.svg",
@@ -45,9 +45,7 @@ def branded_config(docs: Path, brand: dict[str, Any]) -> Path:
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(docs),
-        "theme": {"name": "material", "custom_dir": str(THEME)},
-        "hooks": [str(ROOT / "generator" / "mkdocs_hook.py")],
-        "extra": {"craftbook": {"brand": brand}},
+        "plugins": [{"search": {"lang": "en"}}, {"craftbook": {"brand": brand}}],
     }
     path = docs.parent / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -128,7 +126,8 @@ def test_no_brand_section_is_fine(docs: Path) -> None:
 def test_partial_drops_a_colour_that_could_leave_its_declaration() -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEME)))
     hostile = "red}</style><script>alert(1)</script>"
-    config = {"extra": {"craftbook": {"brand": {"primary": hostile, "accent": "#f97316", "name": "<b>x</b>"}}}}
+    brand = {"primary": hostile, "accent": "#f97316", "name": "<b>x</b>"}
+    config = {"plugins": {"craftbook": {"config": {"brand": brand}}}}
     html = env.get_template("partials/craftbook-brand.html").render(config=config)
     assert "<script>" not in html and "alert" not in html
     assert "--md-accent-fg-color: #f97316;" in html
@@ -138,7 +137,7 @@ def test_partial_drops_a_colour_that_could_leave_its_declaration() -> None:
 
 def test_partials_work_without_a_brand_section() -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEME)))
-    html = env.get_template("partials/craftbook-brand.html").render(config={"extra": {}})
+    html = env.get_template("partials/craftbook-brand.html").render(config={"plugins": {}})
     assert html.strip() == ""
 
 

@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from generator.cli import main
+from craftbook.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,10 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from generator.digest import digest_files
-from generator.library import Library, load_library
-from generator.render import RenderOptions
+from craftbook.digest import digest_files
+from craftbook.library import Library, load_library
+from craftbook.render import RenderOptions
 
 HUB = Path(__file__).parent / "fixtures" / "hub"
 SITE = "https://example.org/craftbook/"

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
-from generator import labels
-from generator.feeds import DEFAULT_SITE_URL, JSON_FEED_VERSION, MAX_ITEMS, feed_files
-from generator.library import Library, load_library
-from generator.render import RenderOptions
+from craftbook import labels
+from craftbook.feeds import DEFAULT_SITE_URL, JSON_FEED_VERSION, MAX_ITEMS, feed_files
+from craftbook.library import Library, load_library
+from craftbook.render import RenderOptions
 
 HUB = Path(__file__).parent / "fixtures" / "hub"
 ATOM = "{http://www.w3.org/2005/Atom}"

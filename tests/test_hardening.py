@@ -21,17 +21,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from craftbook.build import BuildOptions, build
+from craftbook.errors import BuildError, CraftbookError, OutputRefused, ValidationFailed
+from craftbook.library import load_library
+from craftbook.pipeline import output_clashes, sync_tree
+from craftbook.render import RenderOptions, render_site
+from craftbook.text import is_local_path, link_is_safe, render_markdown
 
-from generator.errors import BuildError, CraftbookError, ValidationFailed
-from generator.library import load_library
-from generator.render import RenderOptions, render_site
-from generator.site import BuildOptions, build, output_clashes, sync_tree
-from generator.text import is_local_path, link_is_safe, render_markdown
 from tests.conftest import FIXTURES, ROOT
 
 MINIMAL = FIXTURES / "minimal"
 HOSTILE = FIXTURES / "hostile"
-CLI = "from generator.cli import main; main()"
+CLI = "from craftbook.cli import main; main()"
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
@@ -236,11 +237,12 @@ def project_config(tmp_path: Path, *, theme: Path | None = None, templates: Path
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     swaps = [
         ("\ndocs_dir: docs\n", f"\ndocs_dir: {ROOT / 'docs'}\n"),
-        ("custom_dir: generator/theme", f"custom_dir: {theme or ROOT / 'generator/theme'}"),
-        ("  - generator/mkdocs_hook.py", f"  - {ROOT / 'generator/mkdocs_hook.py'}"),
     ]
+    if theme is not None:
+        swaps.append(("\n  language: ko\n", f"\n  language: ko\n  custom_dir: {theme}\n"))
     if templates is not None:
-        swaps.append(("\n  craftbook:\n", f"\n  craftbook:\n    templates: [{templates}]\n"))
+        anchor = "\n      playbooks: playbooks\n"
+        swaps.append((anchor, f"{anchor}      templates: [{templates}]\n"))
     for old, new in swaps:
         assert text.count(old) == 1, f"mkdocs.yml changed shape: {old!r}"
         text = text.replace(old, new)
@@ -292,8 +294,8 @@ def test_a_generator_template_that_raises_leaves_the_previous_site(tmp_path: Pat
 _FULL_DISK = """
 import resource, signal, sys
 from pathlib import Path
-from generator.errors import CraftbookError
-from generator.site import BuildOptions, build
+from craftbook.errors import CraftbookError
+from craftbook.build import BuildOptions, build
 # Every write past 64 KiB fails with EFBIG, as a full disk fails with ENOSPC.
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
@@ -334,23 +336,25 @@ def test_a_killed_build_leaves_the_previous_site_untouched(previous_site: Path) 
     # into its staging folder.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if any(any(p.rglob("*.*")) for p in previous_site.parent.glob(".site.building-*")):
+        if any(any(p.rglob("*.html")) for p in previous_site.parent.glob(".site.craftbook-staging-*")):
             break
         time.sleep(0.01)
     assert process.poll() is None, "the build ended before it could be interrupted"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert snapshot(previous_site) == before
-    # What a killed build leaves is its own half-written staging folder, beside the site.
-    for staging in previous_site.parent.glob(".site.building-*"):
-        shutil.rmtree(staging)
+    # What a killed build leaves is its own half-written staging folder, beside the site;
+    # the next build removes it.
+    assert list(previous_site.parent.glob(".site.craftbook-staging-*"))
+    build(BuildOptions(config_file=ROOT / "mkdocs.yml", out=previous_site, playbooks=MINIMAL))
+    assert leftovers(previous_site.parent, "site") == []
 
 
-def test_a_swap_that_cannot_happen_leaves_the_previous_output(tmp_path: Path) -> None:
+def test_an_out_that_is_a_file_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
     """`--out` names a file: the new site cannot take its place, and the file stays as it was."""
     out = tmp_path / "site"
     out.write_bytes(b"not a folder\n")
-    with pytest.raises(BuildError, match="could not replace"):
+    with pytest.raises(OutputRefused, match="a file of that name exists"):
         build(BuildOptions(config_file=ROOT / "mkdocs.yml", out=out, playbooks=MINIMAL))
     assert out.read_bytes() == b"not a folder\n"
     assert leftovers(tmp_path, "site") == []
@@ -362,7 +366,7 @@ def test_building_never_writes_into_the_library(tmp_path: Path) -> None:
     before = snapshot(library)
     time.sleep(0.01)  # a rewrite, even of identical bytes, would then show in the mtimes
     build(BuildOptions(config_file=ROOT / "mkdocs.yml", out=tmp_path / "site", playbooks=library))
-    from generator.commands import check_library
+    from craftbook.commands import check_library
 
     check_library(library)
     assert snapshot(library) == before
@@ -379,7 +383,8 @@ def test_building_never_writes_into_the_library(tmp_path: Path) -> None:
 @pytest.mark.parametrize("line", ["1. {}", "- {}", "\n{}\n", "### {}", "| a | b |\n|---|---|\n| {} | x |", "**{}**"])
 def test_plain_text_that_looks_like_block_syntax_stays_text(text: str, line: str) -> None:
     """Every context a template prints a plain value in, with the site's own Markdown settings."""
-    from generator.text import escape_inline
+    from craftbook.text import escape_inline
+
     from tests.test_properties import inspect, page_html
 
     seen, dangers = inspect(page_html(line.format(escape_inline(text))))

@@ -16,14 +16,13 @@ import feedparser
 import pytest
 import yaml
 from click.testing import CliRunner
+from craftbook import labels
+from craftbook.build import BuildOptions, build
+from craftbook.cli import main
+from craftbook.commands import check_library
+from craftbook.library import Library, load_library
+from craftbook.render import review_state
 from mkdocs.utils.yaml import get_yaml_loader
-
-from generator import labels
-from generator.cli import main
-from generator.commands import check_library
-from generator.library import Library, load_library
-from generator.render import review_state
-from generator.site import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 HUB = Path(__file__).parent / "fixtures" / "hub"
@@ -45,10 +44,7 @@ def published_config(folder: Path) -> Path:
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "site_url": SITE_URL,
         "docs_dir": str(ROOT / parent.get("docs_dir", "docs")),
-        "hooks": [str(ROOT / hook) for hook in parent.get("hooks", [])],
     }
-    if parent.get("theme", {}).get("custom_dir"):
-        config["theme"] = {"custom_dir": str(ROOT / parent["theme"]["custom_dir"])}
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path

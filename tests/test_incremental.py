@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from craftbook.errors import ValidationFailed
+from craftbook.incremental import Cache
+from craftbook.library import load_library
+from craftbook.pipeline import GenerateOptions, generate
+from craftbook.render import references
 
 from bench.synth import write_library
-from generator.errors import ValidationFailed
-from generator.incremental import Cache
-from generator.library import load_library
-from generator.render import references
-from generator.site import GenerateOptions, generate
 
 TODAY = dt.date(2026, 11, 1)
 SIZE = 60

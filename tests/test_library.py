@@ -13,9 +13,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
-from generator.errors import ValidationFailed
-from generator.library import load_library
+from craftbook.errors import ValidationFailed
+from craftbook.library import load_library
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))

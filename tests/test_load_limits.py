@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from generator.cli import main
-from generator.errors import Diagnostic, ValidationFailed
-from generator.library import load_library
-from generator.load import DEFAULT_MAX_BYTES, MAX_DEPTH, LoadedFile, load_file
+from craftbook.cli import main
+from craftbook.errors import Diagnostic, ValidationFailed
+from craftbook.library import load_library
+from craftbook.load import DEFAULT_MAX_BYTES, MAX_DEPTH, LoadedFile, load_file
 
 HEADER = "kind: resource\nid: res-x\ntitle: 제목\nsummary: 요약\n"
 ONE_GIB_KB = 1024 * 1024
@@ -26,8 +25,8 @@ ONE_GIB_KB = 1024 * 1024
 _MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from generator.errors import ValidationFailed
-from generator.library import load_library
+from craftbook.errors import ValidationFailed
+from craftbook.library import load_library
 started = time.perf_counter()
 try:
     load_library(Path(sys.argv[1]))
@@ -145,26 +144,22 @@ def test_build_refuses_files_over_its_size_limit_before_building(tmp_path: Path)
 
 
 def test_the_size_limit_is_configurable_in_mkdocs_yml(tmp_path: Path) -> None:
-    from generator.site import BuildOptions, build, options_from_mkdocs
+    from craftbook.build import BuildOptions, build
+    from craftbook.config import options_from_mkdocs
+    from mkdocs.config import load_config
 
     (tmp_path / "docs").mkdir()
-    config = write(tmp_path, "mkdocs.yml", "site_name: x\nextra:\n  craftbook:\n    max_file_bytes: 2048\n")
 
-    def limit(extra: dict[str, object]) -> int:
-        return options_from_mkdocs(
-            {"config_file_path": str(config), "extra": extra, "docs_dir": str(tmp_path / "docs"), "site_url": ""}
-        ).max_file_bytes
+    def limit(plugin: str) -> int:
+        config = write(tmp_path, "mkdocs.yml", f"site_name: x\nplugins:\n  - {plugin}\n")
+        return options_from_mkdocs(load_config(str(config))).max_file_bytes
 
-    assert limit({"craftbook": {"max_file_bytes": 2048}}) == 2048
-    assert limit({}) == DEFAULT_MAX_BYTES
+    assert limit("craftbook:\n      max_file_bytes: 2048") == 2048
+    assert limit("craftbook") == DEFAULT_MAX_BYTES
 
     # A real build reads it from mkdocs.yml and refuses the bigger file before MkDocs runs.
     root = Path(__file__).resolve().parent.parent
     project_config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    project_config = project_config.replace("- generator/mkdocs_hook.py", f"- {root / 'generator' / 'mkdocs_hook.py'}")
-    project_config = project_config.replace(
-        "custom_dir: generator/theme", f"custom_dir: {root / 'generator' / 'theme'}"
-    )
     project_config = project_config.replace("max_file_bytes: 1048576", "max_file_bytes: 2048")
     assert "max_file_bytes: 2048" in project_config
     project = tmp_path / "project"

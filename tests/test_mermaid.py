@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from craftbook.library import load_library
+from craftbook.mermaid import OUTCOME_STYLE, flow_island, flowchart, label
+from craftbook.models import Outcome, Script
+from craftbook.render import script_order
+from craftbook.text import collapse
 from hypothesis import given
 from hypothesis import strategies as st
-
-from generator.library import load_library
-from generator.mermaid import OUTCOME_STYLE, flow_island, flowchart, label
-from generator.models import Outcome, Script
-from generator.render import script_order
-from generator.text import collapse
 
 CONSULT = Path(__file__).parent / "fixtures" / "consult"
 # What a label may contain after encoding: plain letters and Mermaid's numeric entity codes.

@@ -26,14 +26,14 @@ from typing import Any
 
 import markdown
 import yaml
+from craftbook.errors import Diagnostic
+from craftbook.library import load_library
+from craftbook.load import LoadedFile, load_file
+from craftbook.render import RenderOptions, doc_path, render_site
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from generator.errors import Diagnostic
-from generator.library import load_library
-from generator.load import LoadedFile, load_file
-from generator.render import RenderOptions, doc_path, render_site
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 20)
@@ -318,7 +318,7 @@ def test_every_valid_library_renders_and_every_text_shows_as_typed(drawn: tuple)
 
 
 def _model(data: dict[str, Any]) -> Any:
-    from generator.models import MODEL_BY_KIND
+    from craftbook.models import MODEL_BY_KIND
 
     return MODEL_BY_KIND[data["kind"]].model_validate(data)
 
@@ -366,7 +366,7 @@ def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
 @given(st.sampled_from(sorted(p.name for p in (ROOT / "tests/fixtures/minimal").glob("*.yaml"))), st.data())
 def test_broken_documents_are_diagnostics_not_crashes(name: str, data: st.DataObject) -> None:
     """Any value anywhere in a valid document replaced by junk: reported and located, never raised."""
-    from generator.errors import ValidationFailed
+    from craftbook.errors import ValidationFailed
 
     document = yaml.safe_load((ROOT / "tests/fixtures/minimal" / name).read_text(encoding="utf-8"))
     for _ in range(data.draw(st.integers(1, 3))):

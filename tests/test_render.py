@@ -6,9 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
-from generator.library import load_library
-from generator.render import PAGE_SIZE, Renderer, RenderOptions, doc_path, slugify, sort_key
+from craftbook.library import load_library
+from craftbook.render import PAGE_SIZE, Renderer, RenderOptions, doc_path, slugify, sort_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
-from generator.cli import KIND_ARGUMENT, main
-from generator.models import KINDS
-from generator.schema import SHIPPED_PATH
+from craftbook.cli import KIND_ARGUMENT, main
+from craftbook.models import KINDS
+from craftbook.schema import PROJECT_COPY
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 IDS = {
@@ -33,8 +32,8 @@ def run(*args: str) -> tuple[int, str]:
 def library(tmp_path: Path) -> Path:
     """A copy of the minimal library inside a project that ships the schema."""
     (tmp_path / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
-    (tmp_path / "schema").mkdir()
-    (tmp_path / SHIPPED_PATH).write_text("{}", encoding="utf-8")
+    (tmp_path / ".vscode").mkdir()
+    (tmp_path / PROJECT_COPY).write_text("{}", encoding="utf-8")
     return Path(shutil.copytree(MINIMAL, tmp_path / "playbooks"))
 
 
@@ -63,7 +62,7 @@ def test_scaffold_points_editors_at_the_shipped_schema(library: Path, kind: str)
     assert first.startswith(prefix)
     reference = first.removeprefix(prefix)
     assert not Path(reference).is_absolute()
-    assert ((library / rel).parent / reference).resolve() == (library.parent / SHIPPED_PATH).resolve()
+    assert ((library / rel).parent / reference).resolve() == (library.parent / PROJECT_COPY).resolve()
 
 
 @pytest.mark.parametrize("kind", KINDS)

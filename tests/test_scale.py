@@ -16,12 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from generator import load, text
-from generator.library import load_library
-from generator.render import (
+from craftbook import load, text
+from craftbook.library import load_library
+from craftbook.render import (
     PAGE_SIZE,
     TAG_PAGE_SIZE,
     Pagination,
@@ -30,6 +27,8 @@ from generator.render import (
     front_matter,
     relative_path,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 11, 1)

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from craftbook.cli import main
+from craftbook.errors import ValidationFailed
+from craftbook.library import load_library
+from craftbook.load import load_file
+from craftbook.models import KINDS, MODEL_BY_KIND
+from craftbook.resources import SCHEMA
+from craftbook.scaffold import scaffold
+from craftbook.schema import DIALECT, SCHEMA_ID, schema, schema_text
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
-
-from generator.cli import main
-from generator.errors import ValidationFailed
-from generator.library import load_library
-from generator.load import load_file
-from generator.models import KINDS, MODEL_BY_KIND
-from generator.scaffold import scaffold
-from generator.schema import DIALECT, SCHEMA_ID, SHIPPED_PATH, schema, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
@@ -56,10 +56,8 @@ def load(path: Path) -> dict[str, Any]:
 def test_shipped_schema_is_what_craftbook_schema_prints() -> None:
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0, result.output
-    shipped = (ROOT / SHIPPED_PATH).read_text(encoding="utf-8")
-    assert result.output == shipped, (
-        "schema/craftbook.schema.json is stale: run `craftbook schema > " + SHIPPED_PATH + "`"
-    )
+    shipped = SCHEMA.read_text(encoding="utf-8")
+    assert result.output == shipped, f"{SCHEMA} is stale: run `craftbook schema > {SCHEMA.relative_to(ROOT)}`"
 
 
 @pytest.mark.parametrize("kind", [None, *KINDS])

@@ -7,10 +7,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 import pytest
-
-from generator import search
-from generator.render import slugify, sort_key
-from generator.search import Morph, augment_index, compound_terms, dump_index, index_terms, word_info
+from craftbook import search
+from craftbook.render import slugify, sort_key
+from craftbook.search import Morph, augment_index, compound_terms, dump_index, index_terms, word_info
 
 # --------------------------------------------------------------- with Kiwi's model
 

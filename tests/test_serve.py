@@ -45,8 +45,6 @@ def _wait_for(url: str, needle: str, seconds: float) -> bool:
 def project(tmp_path: Path) -> Path:
     """A copy of the project's site config with its own small library."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("- generator/mkdocs_hook.py", f"- {ROOT / 'generator' / 'mkdocs_hook.py'}")
-    config = config.replace("custom_dir: generator/theme", f"custom_dir: {ROOT / 'generator' / 'theme'}")
     config = re.sub(r"(?m)^site_url: .*$", 'site_url: ""', config)
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
@@ -59,7 +57,7 @@ def test_serve_rebuilds_when_yaml_changes(project: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     log = (project / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "craftbook.cli", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
         cwd=project,
         env=env,
         stdout=log,

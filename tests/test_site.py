@@ -8,8 +8,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.library import load_library
-from generator.render import doc_path
+from craftbook.library import load_library
+from craftbook.render import doc_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "playbooks"

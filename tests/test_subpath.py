@@ -22,8 +22,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
+from craftbook.build import BuildOptions, build
 
-from generator.site import BuildOptions, build
 from tests.conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import markdown
 import pytest
-
-from generator.text import escape_inline, link_is_safe, render_markdown, safe_url
+from craftbook.text import escape_inline, link_is_safe, render_markdown, safe_url
 
 
 def site_markdown(source: str) -> str:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from craftbook.build import BuildOptions, build
 
-from generator.site import BuildOptions, build
 from tests.conftest import FIXTURES, ROOT
 from tests.test_brand import BRAND, LOGO, branded_config
 

@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from craftbook import search
 
 from bench.search_recall import TRACK_ANSWERS
-from generator import search
 
 pytestmark = pytest.mark.browser
 

@@ -58,24 +58,23 @@ def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
 @click.option(
     "--audience",
     type=click.Choice(["public", "members"]),
-    default="public",
-    show_default=True,
-    help="public leaves out every access: members document.",
+    default=None,
+    help="public leaves out every access: members document [default: the plugin's audience, else public].",
 )
-@click.option("--strict", is_flag=True, help="Fail on MkDocs warnings.")
+@click.option("--strict", is_flag=True, help="Fail on warnings, Craftbook's and MkDocs'.")
 @max_file_bytes_option("[default: extra.craftbook.max_file_bytes, else 1048576]")
 def build(
     config_file: Path,
     out: Path | None,
     playbooks: Path | None,
     drafts: bool,
-    audience: str,
+    audience: str | None,
     strict: bool,
     max_file_bytes: int | None,
 ) -> None:
     """Build the static site (into a temporary folder, swapped in on success)."""
-    from .site import BuildOptions
-    from .site import build as build_site
+    from .build import BuildOptions
+    from .build import build as build_site
 
     if not config_file.exists():
         raise click.UsageError(f"no MkDocs configuration at {config_file}", ctx=click.get_current_context())
@@ -104,28 +103,74 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
 
 @main.command()
-@click.option(
-    "--playbooks",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("playbooks"),
-    show_default=True,
-)
+@CONFIG_OPTION
 @click.option(
     "--out",
     "-o",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder to write the generated Markdown into.",
+    help="Folder to write the generated Markdown into (new, empty, or written by generate before).",
 )
-@click.option("--drafts", is_flag=True)
-@click.option("--audience", type=click.Choice(["public", "members"]), default="public", show_default=True)
-def generate(playbooks: Path, out: Path, drafts: bool, audience: str) -> None:
-    """Write the generated Markdown only (for builders that run no MkDocs plugins)."""
-    from .site import GenerateOptions
-    from .site import generate as generate_pages
+@click.option("--playbooks", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Library folder.")
+@click.option("--drafts", is_flag=True, help="Include documents with status: draft.")
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "members"]),
+    default=None,
+    help="public leaves out every access: members document [default: the plugin's audience, else public].",
+)
+@click.option("--site-url", default=None, help="Absolute address of the site [default: site_url of mkdocs.yml].")
+@max_file_bytes_option("[default: the plugin's max_file_bytes, else 1048576]")
+def generate(
+    config_file: Path,
+    out: Path,
+    playbooks: Path | None,
+    drafts: bool,
+    audience: str | None,
+    site_url: str | None,
+    max_file_bytes: int | None,
+) -> None:
+    """Write the generated Markdown only, for builders that run no MkDocs plugins.
 
-    result = generate_pages(GenerateOptions(playbooks=playbooks, out=out, drafts=drafts, audience=audience))
+    Reads the same options as build (the craftbook plugin's in mkdocs.yml: library,
+    templates, brand, limits, audience, drafts). Then, after the builder has written
+    the site, `craftbook search-index SITE_DIR` adds the Korean search tokens.
+    """
+    from .commands import generate_markdown
+
+    if not config_file.exists():
+        raise click.UsageError(f"no MkDocs configuration at {config_file}", ctx=click.get_current_context())
+    result = generate_markdown(
+        config_file,
+        out,
+        playbooks=playbooks,
+        drafts=drafts,
+        audience=audience,
+        site_url=site_url,
+        max_file_bytes=max_file_bytes,
+    )
     click.echo(f"{len(result.files)} files in {out} ({result.written} changed)")
+
+
+@main.command("search-index")
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--generated",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The folder `craftbook generate` wrote: results then show each document's kind and roles.",
+)
+def search_index(site_dir: Path, generated: Path | None) -> None:
+    """Add the Korean search tokens to a built site's search/search_index.json.
+
+    For builds that ran without the craftbook plugin; `craftbook build` and
+    `mkdocs build` with the plugin do this already. Running it twice changes nothing.
+    """
+    from .search import augment_site, pages_from_generated
+
+    path = augment_site(site_dir, pages_from_generated(generated) if generated else {})
+    if path is None:
+        raise click.ClickException(f"no search/search_index.json in {site_dir}; build the site with the search plugin")
+    click.echo(f"korean search tokens added to {path}")
 
 
 KIND_ARGUMENT = click.Choice(["role-playbook", "lesson", "scorecard", "script", "resource", "edition"])

@@ -1,4 +1,4 @@
-"""An organisation's look, from one section of mkdocs.yml: `extra.craftbook.brand`.
+"""An organisation's look, from one section of mkdocs.yml: `plugins: craftbook: brand`.
 
     extra:
       craftbook:
@@ -35,10 +35,10 @@ _FORBIDDEN_NAMES = {"url", "expression", "inherit", "initial", "unset", "revert"
 
 
 def check_brand(brand: Any, docs_dir: Path) -> None:
-    """Raise BuildError naming every problem in `extra.craftbook.brand`; None is fine."""
+    """Raise BuildError naming every problem in `plugins: craftbook: brand`; None is fine."""
     if brand is None:
         return
-    where = "mkdocs.yml: extra.craftbook.brand"
+    where = "mkdocs.yml: plugins.craftbook.brand"
     if not isinstance(brand, Mapping):
         raise BuildError(f"{where}: expected a mapping of {', '.join(KEYS)}, got {type(brand).__name__}")
     problems = []

@@ -1,26 +1,21 @@
-"""The only module that knows MkDocs: generate Markdown, then build the site safely.
+"""The builder-neutral pipeline: YAML library → Markdown pages and static files.
 
-The generator step (`generate`) writes plain Markdown and static files into a folder
-of its own; MkDocs (or Zensical later) only has to read them. `build` runs MkDocs into
-a temporary folder and swaps it in only on success, so a failed build never touches
-the previous site.
+`generate` loads and validates the library, renders every page and extra output
+(feeds, e-mail bodies) in memory, then writes them into a folder of its own; MkDocs
+(through `craftbook.plugin`) or a builder that runs no plugins (`craftbook generate`)
+only has to read them. Nothing here knows MkDocs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from .brand import check_brand
-from .errors import BuildError, CraftbookError
+from .errors import BuildError
 from .library import Library, load_library
 from .load import DEFAULT_MAX_BYTES
 from .render import RenderFunc, RenderOptions, render_site
@@ -139,7 +134,7 @@ def generate(
 ) -> Generated:
     """YAML library → Markdown pages and static files in `options.out`.
 
-    `load`, `render` and `write` default to the from-scratch steps; `generator.incremental`
+    `load`, `render` and `write` default to the from-scratch steps; `craftbook.incremental`
     passes cached ones that reuse the previous run's work in a long-lived process.
     """
     started = time.perf_counter()
@@ -205,127 +200,3 @@ def extra_outputs(library: Library, options: RenderOptions) -> dict[str, bytes]:
     for producer in (feed_files, digest_files):
         outputs.update(producer(library, options))
     return outputs
-
-
-# --------------------------------------------------------------------- MkDocs
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    config_file: Path
-    out: Path | None = None
-    playbooks: Path | None = None
-    drafts: bool = False
-    audience: str = "public"
-    strict: bool = False
-    generated_dir: Path | None = None
-    max_file_bytes: int | None = None  # None: extra.craftbook.max_file_bytes, else 1 MiB
-
-
-_ACTIVE: BuildOptions | None = None
-
-
-def active_options() -> BuildOptions | None:
-    """Options of the `craftbook build` in progress, for the MkDocs hook to honour."""
-    return _ACTIVE
-
-
-@contextlib.contextmanager
-def _activated(options: BuildOptions) -> Iterator[None]:
-    global _ACTIVE
-    previous, _ACTIVE = _ACTIVE, options
-    try:
-        yield
-    finally:
-        _ACTIVE = previous
-
-
-def options_from_mkdocs(config: Any) -> GenerateOptions:
-    """Generator options for a build MkDocs is running (plain `mkdocs build/serve` too)."""
-    project = Path(config["config_file_path"]).resolve().parent
-    settings = (config.get("extra") or {}).get("craftbook") or {}
-    check_brand(settings.get("brand"), Path(config["docs_dir"]))
-    active = active_options()
-    playbooks = project / settings.get("playbooks", "playbooks")
-    drafts = bool(settings.get("drafts", False))
-    audience = str(settings.get("audience", "public"))
-    out = project / GENERATED_DIR
-    if active is not None:
-        playbooks = active.playbooks or playbooks
-        drafts, audience = active.drafts, active.audience
-        out = active.generated_dir or out
-    templates = tuple(project / t for t in settings.get("templates", []) if (project / t).is_dir())
-    max_file_bytes = int(settings.get("max_file_bytes", DEFAULT_MAX_BYTES))
-    if active is not None and active.max_file_bytes:
-        max_file_bytes = active.max_file_bytes
-    return GenerateOptions(
-        playbooks=Path(playbooks),
-        out=out,
-        drafts=drafts,
-        audience=audience,
-        site_url=config.get("site_url") or "",
-        docs_dir=Path(config["docs_dir"]),
-        templates=templates,
-        max_file_bytes=max_file_bytes,
-    )
-
-
-def build(options: BuildOptions) -> Path:
-    """Run MkDocs into a temporary folder and swap it in; the old site survives failure."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    config_file = options.config_file.resolve()
-    project = config_file.parent
-    out = (options.out or project / "site").resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    generated = Path(tempfile.mkdtemp(prefix="craftbook-generated-"))
-    try:
-        with _activated(replace(options, generated_dir=generated)):
-            config = load_config(str(config_file), site_dir=str(staging), strict=options.strict)
-            # Validate before MkDocs starts: MkDocs turns a hook's exception into a bare
-            # "Aborted", and the user must see every located error. Through the process's
-            # cache, so the hook's generator step does not parse the library again.
-            from .incremental import CACHE
-
-            generate_options = options_from_mkdocs(config)
-            CACHE.load(generate_options.playbooks, max_bytes=generate_options.max_file_bytes)
-            mkdocs_build(config)
-    except CraftbookError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    except (MkDocsException, OSError, Exception) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        cause = exc.__cause__ if isinstance(exc.__cause__, CraftbookError) else None
-        if cause is not None:
-            raise cause from exc
-        raise BuildError(f"the site could not be built ({exc}); {out} is unchanged") from exc
-    finally:
-        shutil.rmtree(generated, ignore_errors=True)
-    try:
-        _swap(staging, out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"the new site could not replace {out} ({exc}); {out} is unchanged") from exc
-    return out
-
-
-def _swap(staging: Path, out: Path) -> None:
-    # A fresh empty folder to move the old site into (rename may replace an empty folder):
-    # a name left behind by an earlier, killed build can never block this one.
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    moved = False
-    try:
-        if out.exists():
-            out.rename(old)
-            moved = True
-        staging.rename(out)
-    except OSError:
-        if moved:
-            old.rename(out)  # the previous site goes back where it was
-        else:
-            old.rmdir()
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -312,6 +312,23 @@ def augment_site(site_dir: Path, pages: Mapping[str, Mapping[str, Any] | None]) 
     return path
 
 
+def pages_from_generated(folder: Path) -> dict[str, Mapping[str, Any] | None]:
+    """Page URL → `craftbook` front matter, read from Markdown `craftbook generate` wrote.
+
+    The plugin collects the same mapping from MkDocs' pages; a builder that runs no
+    plugins hands over the generated folder instead. URLs as with use_directory_urls.
+    """
+    import frontmatter
+
+    pages: dict[str, Mapping[str, Any] | None] = {}
+    for path in sorted(folder.rglob("*.md")):
+        rel = path.relative_to(folder).as_posix()[: -len(".md")]
+        url = rel[: -len("index")] if rel == "index" or rel.endswith("/index") else f"{rel}/"
+        meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata.get("craftbook")
+        pages[url] = meta if isinstance(meta, dict) else None
+    return pages
+
+
 # ------------------------------------------------------------------ helpers for tests
 
 

@@ -1,6 +1,6 @@
 """One exception tree for the whole package; only the CLI turns it into exit codes.
 
-Library code raises; `generator.cli` decides what a user sees and which code the
+Library code raises; `craftbook.cli` decides what a user sees and which code the
 process exits with (1 failure, 2 usage), as MkDocs does with its `Abort`.
 """
 
@@ -56,3 +56,9 @@ class ValidationFailed(CraftbookError):
 
 class BuildError(CraftbookError):
     """The site could not be built; the previous output is left as it was."""
+
+
+class OutputRefused(CraftbookError):
+    """An output folder that is not Craftbook's to replace; exit 2 like a usage error."""
+
+    exit_code = 2

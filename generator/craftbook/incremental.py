@@ -32,9 +32,9 @@ from .errors import Diagnostic
 from .library import Entry, Library, cross_file_rules, load_library, validate_document
 from .load import DEFAULT_MAX_BYTES, discover, load_file
 from .models import DocumentBase
+from .pipeline import Generated, GenerateOptions, sync_tree
+from .pipeline import generate as generate_with
 from .render import TEMPLATES, Renderer, RenderOptions, SiteIndex, Unit, references
-from .site import Generated, GenerateOptions, sync_tree
-from .site import generate as generate_with
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
 
@@ -82,7 +82,7 @@ class Cache:
     # -- public entry points -----------------------------------------------------
 
     def generate(self, options: GenerateOptions) -> Generated:
-        """`generator.site.generate`, reusing whatever the previous run already did."""
+        """`craftbook.pipeline.generate`, reusing whatever the previous run already did."""
         started, cpu = time.perf_counter(), time.process_time()
         warm = self.rendered is not None
         with _gc_paused():

@@ -2,8 +2,8 @@
 
 Validation, `craftbook schema`, scaffolds and reference docs all derive from these
 classes, so a field's meaning lives in its `description=` and nowhere else. Rules that
-need the whole library (references, cycles) live in `generator.library`; rules that
-need only one document live here or in `generator.rules`.
+need the whole library (references, cycles) live in `craftbook.library`; rules that
+need only one document live here or in `craftbook.rules`.
 """
 
 from __future__ import annotations

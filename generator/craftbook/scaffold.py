@@ -24,7 +24,8 @@ from .diagnose import id_suggestion
 from .errors import CraftbookError
 from .load import LoadedFile, discover, load_file
 from .models import ID_PATTERN, KINDS, RESERVED_IDS, ROLES, reserved_id_problem
-from .schema import SHIPPED_PATH
+from .resources import SCHEMA
+from .schema import PROJECT_COPY
 
 FOLDER = {
     "role-playbook": "roles",  # + /<role>, as the starter library is laid out
@@ -50,7 +51,7 @@ def _scalar(text: str) -> str:
 
 
 def _today() -> dt.date:
-    from .site import build_date
+    from .pipeline import build_date
 
     return build_date()
 
@@ -273,11 +274,12 @@ def target_path(kind: str, doc_id: str, playbooks: Path) -> Path:
 
 
 def schema_reference(target: Path, *, cwd: Path | None = None) -> str:
-    """Relative path from the new file to the shipped schema of the project it belongs to."""
+    """Relative path from the new file to the schema its editor should read: the project's
+    copy (`.vscode/craftbook.schema.json`) when it keeps one, else the package's own."""
     start = target.resolve().parent
     root = next((p for p in [start, *start.parents] if (p / "mkdocs.yml").is_file()), None)
-    schema_file = (root or (cwd or Path.cwd()).resolve()) / SHIPPED_PATH
-    return Path(os.path.relpath(schema_file, start)).as_posix()
+    copy = (root or (cwd or Path.cwd()).resolve()) / PROJECT_COPY
+    return Path(os.path.relpath(copy if copy.is_file() else SCHEMA, start)).as_posix()
 
 
 def scaffold(
@@ -285,7 +287,7 @@ def scaffold(
     doc_id: str,
     *,
     title: str | None = None,
-    schema: str = SHIPPED_PATH,
+    schema: str = PROJECT_COPY,
     today: dt.date | None = None,
     number: int = 1,
     date: str | None = None,

@@ -1,7 +1,7 @@
 """Validated library → every generated page, as Markdown text, in memory.
 
 Nothing here writes files or knows MkDocs: `render_site` returns {path: content} and
-`generator.site` writes it. Templates only lay out ready data; every value they print
+`craftbook.pipeline` writes it. Templates only lay out ready data; every value they print
 is escaped for Markdown and HTML unless a filter here has already made it safe.
 """
 
@@ -353,7 +353,7 @@ class Renderer:
 
     # -- the site, one unit of pages at a time ------------------------------
     # A unit is a group of pages rendered together: ("document", id), ("listing", kind),
-    # ("track", role), ("tags",), ("tag", tag), ("home",). generator.incremental knows
+    # ("track", role), ("tags",), ("tag", tag), ("home",). craftbook.incremental knows
     # which units a changed document touches and re-renders only those.
 
     def units(self) -> list[Unit]:

@@ -3,8 +3,9 @@
 Editors (VS Code's YAML extension and anything else on yaml-language-server) read it to
 offer completion, hover help and inline errors while a trainer types, long before
 `craftbook check` runs. It is generated, never hand-written, so it cannot drift from the
-pydantic classes; `schema/craftbook.schema.json` in the repository is this output, and a
-test fails when the two differ.
+pydantic classes; `schema.json` in the package is this output, and a test fails when
+the two differ. A content project keeps a copy for its editors at `PROJECT_COPY`
+(`craftbook init` writes it; after an upgrade `craftbook schema > PROJECT_COPY`).
 
 Editors read YAML 1.2, where a date is just a string: date fields are strings in the
 `date` format, which is also what `craftbook check` accepts. The rules that need arithmetic
@@ -23,8 +24,8 @@ from .models import KINDS, MODEL_BY_KIND
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:craftbook:schema"
-SHIPPED_PATH = "schema/craftbook.schema.json"
-"""Where the repository keeps the combined schema, relative to the project root."""
+PROJECT_COPY = ".vscode/craftbook.schema.json"
+"""Where a content project keeps the combined schema for its editors, from its root."""
 
 _KIND_TITLES = {
     "role-playbook": "Role playbook: one job-crafting move for one role",

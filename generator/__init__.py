@@ -1,1 +1,0 @@
-"""Craftbook: YAML playbooks for contact-center teams → a Material for MkDocs site."""

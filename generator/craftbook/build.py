@@ -1,0 +1,110 @@
+"""`craftbook build`: MkDocs into a staging folder, swapped in only on success.
+
+The MkDocs half of the pipeline; `craftbook.pipeline` is the builder-neutral half. A
+failed build never touches the previous site, and the output folder is guarded
+(`craftbook.outdir`): only a folder an earlier build wrote, or an empty one, is replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Overrides, options_from_mkdocs, overridden
+from .errors import BuildError, CraftbookError
+from .outdir import SITE_MARKER, guard, staging, swap_in
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    config_file: Path
+    out: Path | None = None
+    playbooks: Path | None = None
+    drafts: bool = False
+    audience: str | None = None  # None: the plugin's `audience`
+    strict: bool = False
+    max_file_bytes: int | None = None  # None: the plugin's max_file_bytes, else 1 MiB
+
+
+class _WarningCount(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def build(options: BuildOptions) -> Path:
+    """Run MkDocs into a staging folder and swap it in; the old site survives failure.
+
+    Raises OutputRefused (exit 2) for an output folder that is not Craftbook's to replace,
+    ValidationFailed listing every located error, BuildError for anything else.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = options.config_file.resolve()
+    project = config_file.parent
+    out = (options.out or project / "site").resolve()
+    overrides = Overrides(
+        playbooks=options.playbooks,
+        drafts=options.drafts or None,
+        audience=options.audience,
+        max_file_bytes=options.max_file_bytes,
+    )
+    generated = Path(tempfile.mkdtemp(prefix="craftbook-generated-"))
+    try:
+        with overridden(overrides):
+            config = load_config(str(config_file), site_dir=str(out), strict=options.strict)
+            generate_options = options_from_mkdocs(config)
+        guard(
+            out,
+            marker=SITE_MARKER,
+            protected=[
+                ("the project", project),
+                ("the library", generate_options.playbooks),
+                ("the docs folder", generate_options.docs_dir),
+            ],
+        )
+        with staging(out, SITE_MARKER) as folder, overridden(_with_generated(overrides, generated)):
+            config["site_dir"] = str(folder)
+            # Validate before MkDocs starts: MkDocs turns a plugin's exception into a bare
+            # "Aborted", and the user must see every located error. Through the process's
+            # cache, so the plugin's generator step does not parse the library again.
+            from .incremental import CACHE
+
+            CACHE.load(generate_options.playbooks, max_bytes=generate_options.max_file_bytes)
+            counter = _WarningCount()
+            logger = logging.getLogger("mkdocs")
+            logger.addHandler(counter)
+            try:
+                mkdocs_build(config)
+            finally:
+                logger.removeHandler(counter)
+            if options.strict and counter.count:
+                raise BuildError(f"{counter.count} warnings in strict mode; {out} is unchanged")
+            try:
+                swap_in(folder, out)
+            except OSError as exc:
+                raise BuildError(f"the new site could not replace {out} ({exc}); {out} is unchanged") from exc
+    except CraftbookError:
+        raise
+    except (MkDocsException, OSError, Exception) as exc:
+        cause = exc.__cause__ if isinstance(exc.__cause__, CraftbookError) else None
+        if cause is not None:
+            raise cause from exc
+        raise BuildError(f"the site could not be built ({exc}); {out} is unchanged") from exc
+    finally:
+        shutil.rmtree(generated, ignore_errors=True)
+    return out
+
+
+def _with_generated(overrides: Overrides, generated: Path) -> Overrides:
+    from dataclasses import replace
+
+    return replace(overrides, generated_dir=generated)

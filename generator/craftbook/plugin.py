@@ -1,0 +1,88 @@
+"""The MkDocs glue, and the only MkDocs glue: `plugins: [search, craftbook]`.
+
+Found by name through the `mkdocs.plugins` entry point, so an installed Craftbook works
+with plain `mkdocs build` and `mkdocs serve`. Each event only hands over to the
+builder-neutral pipeline (`craftbook.pipeline`); a move to a builder that runs no
+plugins (Zensical) replaces this file with `craftbook generate` + `craftbook search-index`.
+
+What it adds to MkDocs' run:
+- on_config: the theme overrides, stylesheets and scripts shipped inside the package,
+  and the generator step (YAML → Markdown), validated first;
+- on_files: the generated pages and the shipped assets, as files of the site;
+- on_post_build: the Korean search tokens, after Material's search plugin wrote its index.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from . import search
+from .config import CraftbookConfig, options_from_mkdocs
+from .errors import CraftbookError
+from .incremental import generate
+from .pipeline import Generated
+from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, THEME
+
+log = logging.getLogger("mkdocs.plugins.craftbook")
+
+
+class CraftbookPlugin(BasePlugin[CraftbookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.result: Generated | None = None
+        self.out: Path | None = None
+        self.playbooks: Path | None = None
+        self.search_pages: dict[str, Any] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The package's overrides come after the organisation's own custom_dir, before Material.
+        dirs = config.theme.dirs
+        if str(THEME) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        config.extra_css[:0] = [c for c in EXTRA_CSS if c not in config.extra_css]
+        scripts = [str(s) for s in config.extra_javascript]
+        config.extra_javascript[:0] = [s for s in EXTRA_JAVASCRIPT if s not in scripts]
+        options = options_from_mkdocs(config)
+        try:
+            # craftbook.incremental outlives MkDocs' rebuilds: a YAML edit in `mkdocs serve`
+            # re-parses and re-renders only what it touches.
+            self.result = generate(options)
+        except CraftbookError as exc:
+            # MkDocs shows PluginError text as is and stops the build (or keeps serving).
+            raise PluginError(exc.format_message()) from exc
+        self.out, self.playbooks = options.out, options.playbooks
+        self.search_pages = {}
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.result is not None and self.out is not None
+        for rel in self.result.files:
+            files.append(File.generated(config, rel, abs_src_path=str(self.out / rel)))
+        for path in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
+            rel = f"assets/{path.relative_to(ASSETS).as_posix()}"
+            if files.get_file_from_path(rel) is None:  # an organisation's own file of that name wins
+                files.append(File.generated(config, rel, abs_src_path=str(path)))
+        return files
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        # A YAML edit rebuilds the site; the generator rewrites only pages whose text changed.
+        if self.playbooks is not None:
+            server.watch(str(self.playbooks))
+        return server
+
+    def on_page_context(self, context: Any, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        # Search results show each document's kind and roles, from its front matter.
+        self.search_pages[page.url] = page.meta.get("craftbook")
+        return context
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        search.augment_site(Path(config["site_dir"]), self.search_pages)

@@ -1,0 +1,20 @@
+"""Files shipped inside the package that every built site needs, found by path.
+
+Nothing here lives in an organisation's `docs/`: the theme overrides, the consult and
+search scripts, the stylesheets, vendored Mermaid, the page templates and the JSON
+schema all come with `pip install craftbook` and are upgraded with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+ASSETS = PACKAGE / "assets"  # served under the site's assets/ (URLs below are contracts)
+THEME = PACKAGE / "theme"  # Material overrides, after the organisation's custom_dir
+TEMPLATES = PACKAGE / "templates"  # Jinja templates of the generated Markdown pages
+SCHEMA = PACKAGE / "schema.json"  # the combined JSON Schema; `craftbook schema` prints it
+STARTER = PACKAGE / "starter"  # what `craftbook init` copies (project skeleton, examples)
+
+EXTRA_CSS = ("assets/craftbook.css", "assets/consult.css", "assets/print.css")
+EXTRA_JAVASCRIPT = ("assets/consult.js", "assets/search-ko.js")
