@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from .models import KINDS
+
 CONFIG_OPTION = click.option(
     "--config",
     "-f",
@@ -173,7 +175,7 @@ def search_index(site_dir: Path, generated: Path | None) -> None:
     click.echo(f"korean search tokens added to {path}")
 
 
-KIND_ARGUMENT = click.Choice(["role-playbook", "lesson", "scorecard", "script", "resource", "edition"])
+KIND_ARGUMENT = click.Choice(KINDS)
 
 
 @main.command()

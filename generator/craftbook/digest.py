@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import labels
+from . import labels, urls
 from .feeds import FEED_TITLE, absolute_links, page_url, site_base
 from .library import Library
 from .models import Edition
@@ -88,9 +88,9 @@ def digest_context(edition: Edition, library: Library, base: str) -> dict[str, o
         "links": DigestLinks(
             home=base,
             edition=url,
-            archive=f"{base}{labels.KIND_DIR['edition']}/",
+            archive=base + urls.url(urls.listing_source("edition")),
             subscribe=f"{base}subscribe/",
-            feed=f"{base}feed.xml",
+            feed=base + urls.SITE_FEED,
         ),
     }
 
@@ -118,5 +118,5 @@ def digest_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
     for doc in library.of_kind("edition"):
         assert isinstance(doc, Edition)
         html = template.render(**digest_context(doc, library, base))
-        files[f"{labels.KIND_DIR['edition']}/{doc.id}/email.html"] = html.encode("utf-8")
+        files[urls.edition_email(doc.id)] = html.encode("utf-8")
     return files

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from . import labels
+from . import labels, urls
 from .library import Library
 from .models import DocumentBase, Edition
 from .render import RenderOptions, recency
@@ -38,7 +38,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-log = logging.getLogger("craftbook.feeds")
+log = logging.getLogger("mkdocs.plugins.craftbook")  # under "mkdocs": --strict counts it
 
 
 def site_base(site_url: str) -> str:
@@ -50,7 +50,7 @@ def site_base(site_url: str) -> str:
 
 
 def page_url(base: str, doc: DocumentBase) -> str:
-    return f"{base}{labels.KIND_DIR[doc.kind]}/{doc.id}/"
+    return base + urls.doc_url(doc.kind, doc.id)
 
 
 def rfc3339(day: dt.date) -> str:
@@ -234,17 +234,17 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
     # An empty feed still needs <updated>: the build date (SOURCE_DATE_EPOCH when set).
     updated = max((i.updated for i in items), default=options.today)
     files = {
-        "feed.xml": atom_feed(
-            items, title=FEED_TITLE, feed_url=f"{base}feed.xml", home_url=base, updated=updated, base=base
+        urls.SITE_FEED: atom_feed(
+            items, title=FEED_TITLE, feed_url=base + urls.SITE_FEED, home_url=base, updated=updated, base=base
         ),
-        "feed.json": json_feed(items, title=FEED_TITLE, feed_url=f"{base}feed.json", home_url=base),
+        urls.JSON_FEED: json_feed(items, title=FEED_TITLE, feed_url=base + urls.JSON_FEED, home_url=base),
     }
     for role in labels.ROLE_TRACK_ORDER:
         role_items = [i for i in every if role in i.doc.all_roles][:MAX_ITEMS]
-        files[f"roles/{role}/feed.xml"] = atom_feed(
+        files[urls.role_feed(role)] = atom_feed(
             role_items,
             title=f"{FEED_TITLE} — {labels.ROLE_LABEL[role]}",
-            feed_url=f"{base}roles/{role}/feed.xml",
+            feed_url=base + urls.role_feed(role),
             home_url=f"{base}roles/{role}/",
             updated=max((i.updated for i in role_items), default=updated),
             base=base,

@@ -1,23 +1,11 @@
-"""Korean UI words for the enums of the content model, and where each kind lives."""
+"""Korean UI words for the enums of the content model; kinds' own come from their specs."""
 
 from __future__ import annotations
 
-KIND_DIR = {
-    "role-playbook": "playbooks",
-    "lesson": "lessons",
-    "scorecard": "scorecards",
-    "script": "scripts",
-    "resource": "resources",
-    "edition": "editions",
-}
-KIND_LABEL = {
-    "role-playbook": "역할 플레이북",
-    "lesson": "교육안",
-    "scorecard": "평가표",
-    "script": "상담 스크립트",
-    "resource": "추천 자료",
-    "edition": "큐레이션 호",
-}
+from .models import KIND_SPECS
+
+KIND_DIR = {spec.name: spec.site_folder for spec in KIND_SPECS}  # URL folder of each kind's pages
+KIND_LABEL = {spec.name: spec.label for spec in KIND_SPECS}
 ROLE_LABEL = {
     "trainer": "사내강사",
     "qa": "QA 평가자",

@@ -7,7 +7,7 @@ fixes a whole library in one pass instead of one error per run.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,10 +24,10 @@ from .models import (
     DocumentBase,
     Edition,
     Lesson,
-    RolePlaybook,
+    document_rules,
+    references,
     reserved_id_problem,
 )
-from .rules import document_rules
 
 Audience = Literal["public", "members"]
 
@@ -128,31 +128,11 @@ def validate_document(loaded: LoadedFile) -> tuple[DocumentBase | None, list[Dia
     return doc, [_diagnostic(loaded, p) for p in problems]
 
 
-def _references(doc: DocumentBase) -> Iterable[tuple[tuple, str, str | None]]:
-    """(path, referenced id, required kind or None) for every cross-reference."""
-    for i, ref in enumerate(doc.related):
-        yield ("related", i), ref, None
-    if isinstance(doc, RolePlaybook):
-        for i, ref in enumerate(doc.lessons):
-            yield ("lessons", i), ref, "lesson"
-        for i, ref in enumerate(doc.scripts):
-            yield ("scripts", i), ref, "script"
-    if isinstance(doc, Lesson):
-        for i, ref in enumerate(doc.prerequisites):
-            yield ("prerequisites", i), ref, "lesson"
-        for i, roleplay in enumerate(doc.roleplays):
-            if roleplay.script:
-                yield ("roleplays", i, "script"), roleplay.script, "script"
-    if isinstance(doc, Edition):
-        for i, pick in enumerate(doc.picks):
-            yield ("picks", i, "ref"), pick.ref, None
-
-
 def cross_file_rules(library: Library) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     ids = list(library.entries)
     for entry in library:
-        for path, ref, required in _references(entry.doc):
+        for path, ref, required in references(entry.doc):
             target = library.get(ref)
             where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path)
             where = where.replace(".[", "[")

@@ -19,6 +19,7 @@ from .errors import BuildError
 from .library import Library, load_library
 from .load import DEFAULT_MAX_BYTES
 from .render import RenderFunc, RenderOptions, render_site
+from .urls import built_file
 
 GENERATED_DIR = Path(".craftbook") / "generated"
 
@@ -181,10 +182,7 @@ def output_clashes(sources: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     clashes: list[str] = []
     for source in sources:
-        dest = source
-        if source.endswith(".md"):
-            stem = source[:-3]
-            dest = f"{stem}.html" if stem.rsplit("/", 1)[-1] in ("index", "README") else f"{stem}/index.html"
+        dest = built_file(source)
         if dest in seen:
             clashes.append(f"{seen[dest]} and {source} → {dest}")
         seen.setdefault(dest, source)

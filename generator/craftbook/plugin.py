@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import search
+from . import search, urls
 from .config import CraftbookConfig, options_from_mkdocs
 from .errors import CraftbookError
 from .incremental import generate
@@ -71,6 +71,10 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             if files.get_file_from_path(rel) is None:  # an organisation's own file of that name wins
                 files.append(File.generated(config, rel, abs_src_path=str(path)))
         return files
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        env.globals["craftbook_urls"] = urls  # the theme's feed links follow the one URL module
+        return env
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         # A YAML edit rebuilds the site; the generator rewrites only pages whose text changed.

@@ -23,10 +23,11 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import labels
+from . import labels, urls
 from .library import Library
 from .mermaid import flow_island
-from .models import DocumentBase, Edition, Lesson, RolePlaybook, Script
+from .models import KINDS, SPEC_BY_KIND, DocumentBase, Edition, Lesson, Script
+from .models import references as all_references
 from .text import attr, escape_inline, html_text, render_markdown, safe_url
 
 PAGE_SIZE = 50
@@ -48,7 +49,7 @@ class RenderOptions:
 
 
 def doc_path(doc: DocumentBase) -> str:
-    return f"{labels.KIND_DIR[doc.kind]}/{doc.id}.md"
+    return urls.doc_source(doc.kind, doc.id)
 
 
 def sort_key(text: str) -> str:
@@ -101,6 +102,7 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.filters["text"] = lambda v: Markup(escape_inline(v))
     env.filters["url"] = safe_url
     env.globals["labels"] = labels
+    env.globals["urls"] = urls
     return env
 
 
@@ -116,7 +118,7 @@ class Pagination:
         return self.page_path(self.number)
 
     def page_path(self, number: int) -> str:
-        return self.first_path if number == 1 else self.first_path.replace("index.md", f"page_{number}.md")
+        return urls.numbered_source(self.first_path, number)
 
     def window(self) -> list[int | None]:
         """Page numbers for the page bar, None for a gap: at most nine however long the list."""
@@ -136,15 +138,14 @@ class SiteIndex:
     """Everything the pages need to know about each other, computed once."""
 
     library: Library
-    today: dt.date
     by_role: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
     by_tag: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
     tag_slugs: dict[str, str] = field(default_factory=dict)
     backlinks: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def build(cls, library: Library, today: dt.date) -> SiteIndex:
-        index = cls(library, today)
+    def build(cls, library: Library) -> SiteIndex:
+        index = cls(library)
         for entry in library:
             doc = entry.doc
             for role in doc.all_roles:
@@ -166,14 +167,8 @@ class SiteIndex:
 
 
 def references(doc: DocumentBase) -> list[str]:
-    refs = list(doc.related)
-    if isinstance(doc, RolePlaybook):
-        refs += doc.lessons + doc.scripts
-    if isinstance(doc, Lesson):
-        refs += doc.prerequisites + [r.script for r in doc.roleplays if r.script]
-    if isinstance(doc, Edition):
-        refs += [p.ref for p in doc.picks]
-    return refs
+    """The ids a document refers to (`craftbook.models.references`, without where)."""
+    return [ref for _, ref, _ in all_references(doc)]
 
 
 def recency(doc: DocumentBase) -> dt.date:
@@ -216,7 +211,7 @@ class PageContext:
 
     def tag_link(self, tag: str) -> Markup:
         slug = self.site.tag_slugs[tag]
-        return Markup(f"[{escape_inline(tag)}]({self.href(f'tags/{slug}/index.md')})")
+        return Markup(f"[{escape_inline(tag)}]({self.href(urls.tag_source(slug))})")
 
     def page_link(self, title: str, target: str) -> Markup:
         return Markup(f"[{escape_inline(title)}]({self.href(target)})")
@@ -275,7 +270,7 @@ def _plain_text(value: Any) -> bool:
 class Renderer:
     def __init__(self, library: Library, options: RenderOptions) -> None:
         self.options = options
-        self.site = SiteIndex.build(library, options.today)
+        self.site = SiteIndex.build(library)
         self.env = make_environment(options.templates)
 
     # -- one document -------------------------------------------------------
@@ -295,7 +290,7 @@ class Renderer:
 
     def render_document(self, doc: DocumentBase) -> str:
         path = doc_path(doc)
-        template = self.env.get_template(f"{doc.kind}.md.j2")
+        template = self.env.get_template(SPEC_BY_KIND[doc.kind].template)
         backlinks = sorted(self.site.backlinks.get(doc.id, []), key=lambda d: sort_key(d.title))
         body = template.render(
             doc=doc,
@@ -331,22 +326,18 @@ class Renderer:
             for number in range(1, count + 1)
         ]
 
-    def render_listing(
-        self, title: str, intro: str, docs: list[DocumentBase], first_path: str, meta: dict[str, Any]
-    ) -> dict[str, str]:
+    def render_listing(self, title: str, docs: list[DocumentBase], first_path: str) -> dict[str, str]:
         out: dict[str, str] = {}
         template = self.env.get_template("listing.md.j2")
         for pagination in self.paginate(docs, first_path):
             page_title = title if pagination.number == 1 else f"{title} ({pagination.number}쪽)"
             out[pagination.path] = (
-                front_matter({"title": page_title, **meta})
+                front_matter({"title": page_title})
                 + "\n"
                 + template.render(
                     title=page_title,
-                    intro=intro,
                     pagination=pagination,
                     page=PageContext(self.site, pagination.path),
-                    today=self.options.today,
                 )
             )
         return out
@@ -360,7 +351,7 @@ class Renderer:
         library = self.site.library
         return [
             *(("document", entry.doc.id) for entry in library),
-            *(("listing", kind) for kind in labels.KIND_DIR),
+            *(("listing", kind) for kind in KINDS),
             *(("track", role) for role in labels.ROLE_TRACK_ORDER),
             ("tags",),
             *(("tag", tag) for tag in sorted(self.site.by_tag, key=sort_key)),
@@ -381,7 +372,7 @@ class Renderer:
         if what == "tag":
             return self.render_tag(args[0])
         if what == "home":
-            return {"index.md": self.render_home()}
+            return {urls.HOME: self.render_home()}
         raise ValueError(f"unknown page unit {unit!r}")
 
     def render_pages(self) -> dict[str, str]:
@@ -396,10 +387,8 @@ class Renderer:
             docs.sort(key=lambda d: d.number, reverse=True)  # type: ignore[attr-defined]
         return self.render_listing(
             labels.KIND_LABEL[kind],
-            "",
             docs,
-            f"{labels.KIND_DIR[kind]}/index.md",
-            {"craftbook_listing": kind},
+            urls.listing_source(kind),
         )
 
     def render_track(self, role: str) -> dict[str, str]:
@@ -407,23 +396,17 @@ class Renderer:
         template = self.env.get_template("track.md.j2")
         docs = self.site.by_role.get(role, [])
         groups = []
-        for kind, directory in labels.KIND_DIR.items():
+        for kind in KINDS:
             of_kind = sorted((d for d in docs if d.kind == kind), key=lambda d: sort_key(d.title))
             if not of_kind:
                 continue
-            full = f"roles/{role}/{directory}/index.md"
+            full = urls.track_kind_source(role, kind)
             if len(of_kind) > TRACK_PREVIEW:
                 pages.update(
-                    self.render_listing(
-                        f"{labels.ROLE_LABEL[role]} · {labels.KIND_LABEL[kind]}",
-                        "",
-                        of_kind,
-                        full,
-                        {},
-                    )
+                    self.render_listing(f"{labels.ROLE_LABEL[role]} · {labels.KIND_LABEL[kind]}", of_kind, full)
                 )
             groups.append((kind, of_kind[:TRACK_PREVIEW], len(of_kind), full))
-        path = f"roles/{role}/index.md"
+        path = urls.track_source(role)
         pages[path] = (
             front_matter({"title": f"{labels.ROLE_LABEL[role]} 트랙"})
             + "\n"
@@ -440,7 +423,7 @@ class Renderer:
         tags = sorted(self.site.by_tag, key=sort_key)
         template = self.env.get_template("tags.md.j2")
         pages: dict[str, str] = {}
-        for pagination in self.paginate(tags, "tags/index.md", TAG_PAGE_SIZE):
+        for pagination in self.paginate(tags, urls.TAG_INDEX, TAG_PAGE_SIZE):
             number = pagination.number
             pages[pagination.path] = (
                 front_matter({"title": "태그" if number == 1 else f"태그 ({number}쪽)"})
@@ -456,7 +439,7 @@ class Renderer:
     def render_tag(self, tag: str) -> dict[str, str]:
         docs = sorted(self.site.by_tag[tag], key=lambda d: sort_key(d.title))
         slug = self.site.tag_slugs[tag]
-        return self.render_listing(f"태그: {tag}", "", docs, f"tags/{slug}/index.md", {})
+        return self.render_listing(f"태그: {tag}", docs, urls.tag_source(slug))
 
     def render_home(self) -> str:
         library = self.site.library
@@ -479,8 +462,8 @@ class Renderer:
                 picks=picks,
                 recent=recent,
                 tracks=[(r, len(self.site.by_role.get(r, []))) for r in labels.ROLE_TRACK_ORDER],
-                kinds=[(k, d, len(library.of_kind(k))) for k, d in labels.KIND_DIR.items()],
-                page=PageContext(self.site, "index.md"),
+                kinds=[(k, urls.listing_source(k), len(library.of_kind(k))) for k in KINDS],
+                page=PageContext(self.site, urls.HOME),
                 total=len(library),
             )
         )

@@ -20,21 +20,12 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
-from .models import KINDS, MODEL_BY_KIND
+from .models import KINDS, MODEL_BY_KIND, SPEC_BY_KIND
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:craftbook:schema"
 PROJECT_COPY = ".vscode/craftbook.schema.json"
 """Where a content project keeps the combined schema for its editors, from its root."""
-
-_KIND_TITLES = {
-    "role-playbook": "Role playbook: one job-crafting move for one role",
-    "lesson": "Lesson: a trainer's lesson plan",
-    "scorecard": "Scorecard: a QA evaluation form",
-    "script": "Script: a branching consulting script",
-    "resource": "Resource: one curated item for the hub",
-    "edition": "Edition: one issue of the curation subscription",
-}
 
 
 class _Generator(GenerateJsonSchema):
@@ -68,7 +59,7 @@ def kind_schema(kind: str) -> dict[str, Any]:
     return {
         "$schema": DIALECT,
         "$id": _per_kind_id(kind),
-        "title": f"Craftbook {_KIND_TITLES[kind]}",
+        "title": f"Craftbook {SPEC_BY_KIND[kind].schema_title}",
         **body,
     }
 

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import labels
+from . import urls
 
 INDEX_PATH = Path("search") / "search_index.json"
 TITLE_FIELD = "title_ko"
@@ -76,7 +76,7 @@ RUN_LIMIT = 3
 # they match nearly every query; scaled down, the document itself comes first and a
 # listing still shows when nothing else matches.
 LISTING_BOOST = 0.3
-_LISTING = re.compile(rf"^(?:|(?:{'|'.join(labels.KIND_DIR.values())})/(?:page_\d+/)?|roles/.*|tags/.*)$")
+
 
 # Kiwi's tags (Sejong tag set). A compound is a run of these; each starts a new part.
 # A prefix (XPN: 비대면, 재문의) starts a part of its own, so 대면상담 is reachable too.
@@ -251,8 +251,8 @@ def page_tags(meta: Mapping[str, Any] | None) -> list[str]:
 
 
 def is_listing(url: str) -> bool:
-    """A generated page that lists documents (URL contracts: see generator/render.py)."""
-    return bool(_LISTING.match(url))
+    """A generated page that lists documents (craftbook.urls.LISTING_URL)."""
+    return bool(urls.LISTING_URL.match(url))
 
 
 def augment_index(
@@ -322,10 +322,8 @@ def pages_from_generated(folder: Path) -> dict[str, Mapping[str, Any] | None]:
 
     pages: dict[str, Mapping[str, Any] | None] = {}
     for path in sorted(folder.rglob("*.md")):
-        rel = path.relative_to(folder).as_posix()[: -len(".md")]
-        url = rel[: -len("index")] if rel == "index" or rel.endswith("/index") else f"{rel}/"
         meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata.get("craftbook")
-        pages[url] = meta if isinstance(meta, dict) else None
+        pages[urls.url(path.relative_to(folder).as_posix())] = meta if isinstance(meta, dict) else None
     return pages
 
 

@@ -1,0 +1,146 @@
+"""What every document shares: the base model, common field types and KindSpec.
+
+Each kind's own fields, rules, cross-references and scaffold live in its module
+(`craftbook.models.lesson`, …); `craftbook.models` gathers them in KIND_SPECS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A document id that would take the place of a page the site needs: <kind folder>/index/
+# is each kind's listing.
+RESERVED_IDS = frozenset({"index"})
+
+
+def reserved_id_problem(doc_id: str) -> str:
+    """Why a reserved id cannot name a document, and what to write instead."""
+    return f"{doc_id!r} is the name of each kind's listing page; choose another id, e.g. {doc_id}-1"
+
+
+ALLOWED_URL_SCHEMES = ("http", "https", "mailto")
+
+Role = Literal["agent", "trainer", "qa", "supervisor", "manager"]
+ROLES: tuple[str, ...] = ("agent", "trainer", "qa", "supervisor", "manager")
+Outcome = Literal["retained", "downgraded", "cancelled", "escalated", "resolved"]
+Cadence = Literal["per-contact", "daily", "weekly", "monthly", "quarterly"]
+Method = Literal["lecture", "discussion", "demo", "role-play", "practice", "quiz", "reflection"]
+Channel = Literal["call", "chat", "email", "messenger"]
+
+
+def _url_allowed(value: str) -> str:
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", value.strip())
+    if match and match.group(1).lower() not in ALLOWED_URL_SCHEMES:
+        raise ValueError(f"links may only be http, https, mailto or relative, not {match.group(1)!r}")
+    return value.strip()
+
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(description="Lowercase letters, digits and single hyphens, e.g. `qa-retention-call`."),
+]
+PlainText = Annotated[str, StringConstraints(min_length=1), Field(description="Plain text.")]
+Markdown = Annotated[
+    str,
+    Field(
+        description="Markdown. Raw HTML is shown as text; links may be http, https, mailto or relative.",
+        json_schema_extra={"x-craftbook-format": "markdown"},
+    ),
+]
+Url = Annotated[
+    str,
+    AfterValidator(_url_allowed),
+    Field(description="An http, https or mailto link, or a relative path."),
+]
+
+
+class Model(BaseModel):
+    """Unknown keys are errors: a misspelt `sumary:` must not silently lose its text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Source(Model):
+    title: PlainText = Field(description="Title of the work cited.")
+    author: str | None = Field(None, description="Who wrote it.")
+    publisher: str | None = Field(None, description="Where it appeared.")
+    url: Url | None = None
+    date: dt.date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+
+
+class DocumentBase(Model):
+    kind: str = Field(description="What sort of document this is.")
+    id: Id = Field(
+        description="Unique across the library; the page URL derives from it.",
+        json_schema_extra={"not": {"enum": sorted(RESERVED_IDS)}},
+    )
+    title: PlainText = Field(description="Plain-text title.")
+    summary: PlainText = Field(description="One paragraph, plain text; shown in lists, search and feeds.")
+    roles: list[Role] = Field(default_factory=list, description="Who this concerns.")
+    tags: list[PlainText] = Field(default_factory=list, description="Free-form tags.")
+    owner: str | None = Field(None, description="Who keeps it true (name or team).")
+    reviewed: dt.date | None = Field(None, description="Date (YYYY-MM-DD) it was last checked.")
+    review_every: int = Field(180, gt=0, description="Days between reviews; past it the page says it is stale.")
+    status: Literal["published", "draft", "retired"] = Field(
+        "published", description="`draft` is left out unless drafts are asked for."
+    )
+    access: Literal["public", "members"] = Field(
+        "public", description="`members` documents appear only in `--audience members` builds."
+    )
+    sources: list[Source] = Field(default_factory=list, description="Works this document draws on.")
+    related: list[Id] = Field(default_factory=list, description="Ids of related documents.")
+
+    @property
+    def all_roles(self) -> list[str]:
+        return list(self.roles)
+
+
+Reference = tuple[tuple[Any, ...], str, str | None]
+"""(key path, referenced id, the kind it must be or None) of one cross-reference."""
+
+
+def _no_references(doc: Any) -> Iterator[Reference]:
+    return iter(())
+
+
+def _no_rules(doc: Any) -> list[Any]:
+    return []
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """Everything Craftbook knows about one kind, declared once in the kind's module.
+
+    Validation, rendering (`templates/<name>.md.j2`), listings, the schema, scaffolds,
+    the CLI's choices and the cross-reference rules all read it from `KIND_SPECS`.
+    """
+
+    name: str  # the `kind:` value
+    model: type[DocumentBase]
+    label: str  # Korean name in the UI: 교육안
+    site_folder: str  # URL folder of its pages: lessons/<id>/
+    library_folder: str  # where `craftbook new` puts its files under playbooks/
+    schema_title: str  # the JSON Schema's title
+    summary_hint: str  # the scaffold's summary line
+    scaffold: str  # the scaffold's body (str.format fields: common, role, number, date, ref)
+    references: Callable[[Any], Iterator[Reference]] = _no_references  # beyond `related`
+    rules: Callable[[Any], list[Any]] = _no_rules  # one-document rules beyond field types
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.md.j2"

@@ -1,0 +1,89 @@
+"""Every URL and output path of the site, in one place.
+
+A page is named by its *source*, the Markdown path the generator writes
+(`lessons/lesson-x.md`); MkDocs (use_directory_urls) serves it at its *URL*
+(`lessons/lesson-x/`) from the file `lessons/lesson-x/index.html`. Feeds, e-mail
+bodies and the search index use URLs; templates link sources (relative Markdown
+links, which MkDocs turns into relative URLs). These paths are contracts: feeds,
+links people saved and other tests rely on them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import KIND_SPECS, SPEC_BY_KIND
+
+HOME = "index.md"
+TAG_INDEX = "tags/index.md"
+SITE_FEED = "feed.xml"  # Atom
+JSON_FEED = "feed.json"  # JSON Feed 1.1
+
+
+def folder(kind: str) -> str:
+    """URL folder of a kind's pages and listing: `lessons`."""
+    return SPEC_BY_KIND[kind].site_folder
+
+
+def doc_source(kind: str, doc_id: str) -> str:
+    return f"{folder(kind)}/{doc_id}.md"
+
+
+def listing_source(kind: str) -> str:
+    return f"{folder(kind)}/index.md"
+
+
+def track_source(role: str) -> str:
+    return f"roles/{role}/index.md"
+
+
+def track_kind_source(role: str, kind: str) -> str:
+    """A role track's full list of one kind (the track page shows only a preview)."""
+    return f"roles/{role}/{folder(kind)}/index.md"
+
+
+def tag_source(slug: str) -> str:
+    return f"tags/{slug}/index.md"
+
+
+def numbered_source(first: str, number: int) -> str:
+    """Page `number` of a paginated list whose first page is `first` (…/index.md)."""
+    return first if number == 1 else first.replace("index.md", f"page_{number}.md")
+
+
+def role_feed(role: str) -> str:
+    return f"roles/{role}/feed.xml"
+
+
+def edition_email(doc_id: str) -> str:
+    return f"{folder('edition')}/{doc_id}/email.html"
+
+
+def url(source: str) -> str:
+    """The URL (relative to the site root) MkDocs serves a Markdown source at."""
+    if not source.endswith(".md"):
+        return source
+    stem = source[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+def doc_url(kind: str, doc_id: str) -> str:
+    return url(doc_source(kind, doc_id))
+
+
+def built_file(source: str) -> str:
+    """The file of the built site a source becomes: `a/b.md` and `a/b/index.md` are both
+    `a/b/index.html`, so two such sources would silently overwrite each other."""
+    if not source.endswith(".md"):
+        return source
+    stem = source[: -len(".md")]
+    return f"{stem}.html" if stem.rsplit("/", 1)[-1] in ("index", "README") else f"{stem}/index.html"
+
+
+# The generated pages that list documents (kind listings and their pages, role tracks,
+# tag pages, the home page): they repeat every title, so search ranks them lower.
+LISTING_URL = re.compile(
+    rf"^(?:|(?:{'|'.join(re.escape(s.site_folder) for s in KIND_SPECS)})/(?:page_\d+/)?|roles/.*|tags/.*)$"
+)
