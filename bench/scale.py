@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` and `generator` i
     sys.path.insert(0, str(ROOT))
 
 from craftbook.labels import KIND_DIR  # noqa: E402
+from craftbook.resources import PAGES  # noqa: E402
 
 from bench.synth import FOLDER, Plan, write_library  # noqa: E402
 
@@ -174,7 +175,7 @@ def plain_project(playbooks: Path, folder: Path) -> tuple[Path, int]:
     logging.getLogger("craftbook").setLevel(logging.ERROR)  # the empty site_url warning
     docs = folder / "docs"
     generate(GenerateOptions(playbooks=playbooks, out=docs))
-    shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)  # after: generate empties its folder
+    shutil.copytree(PAGES, docs, dirs_exist_ok=True)  # the shipped 작성 가이드 and 구독, after generate filled it
     pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
     nav = ["index.md", *(p for p in pages if p != "index.md")]
     return inherit_config(folder, docs_dir=str(docs), plugins=[{"search": {"lang": "en"}}], nav=nav), len(pages)

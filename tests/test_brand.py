@@ -35,7 +35,7 @@ LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width=
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     docs = Path(shutil.copytree(ROOT / "docs", tmp_path_factory.mktemp("project") / "docs"))
-    (docs / "assets" / "brand").mkdir()
+    (docs / "assets" / "brand").mkdir(parents=True)
     (docs / "assets" / "brand" / "logo.svg").write_text(LOGO, encoding="utf-8")
     return docs
 

@@ -46,7 +46,7 @@ def build(options: BuildOptions) -> Path:
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
     config_file = options.config_file.resolve()
     project = config_file.parent
@@ -60,7 +60,13 @@ def build(options: BuildOptions) -> Path:
     generated = Path(tempfile.mkdtemp(prefix="craftbook-generated-"))
     try:
         with overridden(overrides):
-            config = load_config(str(config_file), site_dir=str(out), strict=options.strict)
+            try:
+                config = load_config(str(config_file), site_dir=str(out))
+            except (Abort, ConfigurationError) as exc:
+                # MkDocs has logged each problem (key, expected value, did-you-mean) above.
+                raise BuildError(
+                    f"{config_file.name} has configuration errors (listed above); {out} is unchanged"
+                ) from exc
             generate_options = options_from_mkdocs(config)
         guard(
             out,
@@ -78,16 +84,19 @@ def build(options: BuildOptions) -> Path:
             # cache, so the plugin's generator step does not parse the library again.
             from .incremental import CACHE
 
-            CACHE.load(generate_options.playbooks, max_bytes=generate_options.max_file_bytes)
+            # Strictness is counted here, not by MkDocs: its counter starts inside its build
+            # and would miss the warnings of validation; Craftbook's log under "mkdocs" too.
             counter = _WarningCount()
             logger = logging.getLogger("mkdocs")
             logger.addHandler(counter)
             try:
+                CACHE.load(generate_options.playbooks, max_bytes=generate_options.max_file_bytes)
                 mkdocs_build(config)
             finally:
                 logger.removeHandler(counter)
             if options.strict and counter.count:
-                raise BuildError(f"{counter.count} warnings in strict mode; {out} is unchanged")
+                noun = "warning" if counter.count == 1 else "warnings"
+                raise BuildError(f"{counter.count} {noun} in strict mode (listed above); {out} is unchanged")
             try:
                 swap_in(folder, out)
             except OSError as exc:

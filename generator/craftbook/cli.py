@@ -5,6 +5,7 @@ Exit codes are decided here and only here: 0 success, 1 failure, 2 wrong usage.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,33 @@ def max_file_bytes_option(default: str) -> Callable[[Callable[..., Any]], Callab
     )
 
 
+class _LogLines(logging.Handler):
+    """MkDocs' and Craftbook's log records as `WARNING  -  text` lines on stderr, as `mkdocs` prints them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"{record.levelname:<8}-  {record.getMessage()}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="craftbook")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Craftbook: YAML playbooks → a searchable Material for MkDocs site."""
+    # MkDocs (and the plugin, under "mkdocs.plugins.craftbook") report problems by logging;
+    # without a handler Python would print bare messages, or nothing under a test runner.
+    logger = logging.getLogger("mkdocs")
+    handler = _LogLines()
+    handler.setLevel(logging.INFO if ctx.invoked_subcommand == "serve" else logging.WARNING)
+    saved = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.level, logger.propagate = saved
+
+    ctx.call_on_close(restore)
 
 
 @main.command()
@@ -64,7 +88,7 @@ def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
     help="public leaves out every access: members document [default: the plugin's audience, else public].",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings, Craftbook's and MkDocs'.")
-@max_file_bytes_option("[default: extra.craftbook.max_file_bytes, else 1048576]")
+@max_file_bytes_option("[default: the plugin's max_file_bytes, else 1048576]")
 def build(
     config_file: Path,
     out: Path | None,
@@ -152,6 +176,27 @@ def generate(
         max_file_bytes=max_file_bytes,
     )
     click.echo(f"{len(result.files)} files in {out} ({result.written} changed)")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The site's name [default: the folder's name].")
+@click.option(
+    "--starter", is_flag=True, help="Copy the full starter library (30 documents) instead of one example per kind."
+)
+def init(directory: Path, name: str | None, starter: bool) -> None:
+    """Start a new content repository in DIRECTORY; never overwrites a file.
+
+    It checks and builds as written: mkdocs.yml with the craftbook plugin, playbooks/,
+    docs/, the GitHub Pages workflow, editor settings and a README in Korean.
+    """
+    from .project import init_project
+
+    report = init_project(directory, site_name=name, starter=starter)
+    root = directory.resolve()
+    for line in report.lines(root):
+        click.echo(line)
+    click.echo(f"next: cd {directory} && craftbook serve")
 
 
 @main.command("search-index")

@@ -46,6 +46,19 @@ class _Choice(c.Choice):
         return value
 
 
+class _TemplateDir(c.Dir):
+    """A folder of template overrides that must exist: a typo would silently use the defaults."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True)
+
+    def run_validation(self, value: object) -> str:
+        try:
+            return super().run_validation(value)
+        except base.ValidationError as exc:
+            raise base.ValidationError(f"{str(exc).rstrip('.')}; create it, or remove it from templates") from exc
+
+
 class _Brand(c.BaseConfigOption[dict]):
     """The organisation's look; checked by craftbook.brand (colours reach a <style>)."""
 
@@ -68,7 +81,7 @@ class CraftbookConfig(base.Config):
     """`public` leaves out every `access: members` document; `members` builds them too."""
     drafts = c.Type(bool, default=False)
     """Build documents with `status: draft` too."""
-    templates = c.ListOfItems(c.Dir(exists=True), default=[])
+    templates = c.ListOfItems(_TemplateDir(), default=[])
     """Folders of templates that take the place of shipped ones of the same name."""
     max_file_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
     """A YAML file bigger than this is refused, not read."""
@@ -135,7 +148,7 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
     """Generator options for a build MkDocs is running (plain `mkdocs build/serve` too)."""
     settings = plugin_config(config)
     extra = config.get("extra") or {}
-    if isinstance(extra, dict) and "craftbook" in extra:
+    if "craftbook" in extra:
         raise BuildError(
             "mkdocs.yml: extra.craftbook: these options moved to the plugin; write them under "
             "plugins: - craftbook: (playbooks, brand, max_file_bytes, …) and remove extra.craftbook"

@@ -8,7 +8,9 @@ plugins (Zensical) replaces this file with `craftbook generate` + `craftbook sea
 What it adds to MkDocs' run:
 - on_config: the theme overrides, stylesheets and scripts shipped inside the package,
   and the generator step (YAML → Markdown), validated first;
-- on_files: the generated pages and the shipped assets, as files of the site;
+- on_config, when mkdocs.yml has no `nav:`: the navigation of `craftbook.nav`;
+- on_files: the generated pages, the shipped assets and pages (작성 가이드, 구독), as
+  files of the site; an organisation's own file of the same name wins;
 - on_post_build: the Korean search tokens, after Material's search plugin wrote its index.
 """
 
@@ -27,8 +29,9 @@ from . import search, urls
 from .config import CraftbookConfig, options_from_mkdocs
 from .errors import CraftbookError
 from .incremental import generate
+from .nav import default_nav
 from .pipeline import Generated
-from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, THEME
+from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, PAGES, THEME
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
 
@@ -50,6 +53,10 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         config.extra_css[:0] = [c for c in EXTRA_CSS if c not in config.extra_css]
         scripts = [str(s) for s in config.extra_javascript]
         config.extra_javascript[:0] = [s for s in EXTRA_JAVASCRIPT if s not in scripts]
+        if config.nav is None:
+            docs = Path(config.docs_dir)
+            own = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
+            config.nav = default_nav(own)
         options = options_from_mkdocs(config)
         try:
             # craftbook.incremental outlives MkDocs' rebuilds: a YAML edit in `mkdocs serve`
@@ -66,8 +73,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         assert self.result is not None and self.out is not None
         for rel in self.result.files:
             files.append(File.generated(config, rel, abs_src_path=str(self.out / rel)))
-        for path in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
-            rel = f"assets/{path.relative_to(ASSETS).as_posix()}"
+        shipped = [(f"assets/{p.relative_to(ASSETS).as_posix()}", p) for p in ASSETS.rglob("*") if p.is_file()]
+        shipped += [(p.name, p) for p in PAGES.glob("*.md")]
+        for rel, path in sorted(shipped):
             if files.get_file_from_path(rel) is None:  # an organisation's own file of that name wins
                 files.append(File.generated(config, rel, abs_src_path=str(path)))
         return files

@@ -14,7 +14,19 @@ ASSETS = PACKAGE / "assets"  # served under the site's assets/ (URLs below are c
 THEME = PACKAGE / "theme"  # Material overrides, after the organisation's custom_dir
 TEMPLATES = PACKAGE / "templates"  # Jinja templates of the generated Markdown pages
 SCHEMA = PACKAGE / "schema.json"  # the combined JSON Schema; `craftbook schema` prints it
-STARTER = PACKAGE / "starter"  # what `craftbook init` copies (project skeleton, examples)
+PAGES = PACKAGE / "pages"  # hand-written pages every site has (작성 가이드, 구독)
+STARTER = PACKAGE / "starter"  # what `craftbook init` writes: project/ is the skeleton
+
+
+def starter_library() -> Path:
+    """The starter library (30 documents) that `craftbook init --starter` copies.
+
+    An installed package carries it as craftbook/starter/playbooks (pyproject.toml maps the
+    repository's playbooks/ there); a source checkout reads the repository's own folder.
+    """
+    inside = STARTER / "playbooks"
+    return inside if inside.is_dir() else PACKAGE.parent.parent / "playbooks"
+
 
 EXTRA_CSS = ("assets/craftbook.css", "assets/consult.css", "assets/print.css")
 EXTRA_JAVASCRIPT = ("assets/consult.js", "assets/search-ko.js")

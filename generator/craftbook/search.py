@@ -32,7 +32,7 @@ as `tags`, which Material already shows under each result; listings (which repea
 every title) get a lower boost. The index is written as UTF-8, not as ASCII escapes,
 which more than pays for the extra tokens in bytes.
 
-The query side is `docs/assets/search-ko.js`: it strips particles and endings from
+The query side is `assets/search-ko.js`: it strips particles and endings from
 what was typed, searches the stem as a prefix and ranks the sections that have the
 exact word first, so a page that has the word ranks above pages whose words merely
 start with it. It runs as a worker around Material's (same messages, Material's code
@@ -46,7 +46,7 @@ python-mecab-ko on our compounds, Kiwi got 상담사에게 → 상담사+에게,
 cached for the life of the process (`craftbook serve` rebuilds reuse it).
 
 Everything here is a pure function of the index and the page metadata, testable
-without MkDocs; `generator/mkdocs_hook.py` only calls `augment_site`.
+without MkDocs; the plugin (`craftbook.plugin`) only calls `augment_site`.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]) -> str:
     docs = Path(shutil.copytree(ROOT / "docs", tmp_path_factory.mktemp("project") / "docs"))
-    (docs / "assets" / "brand").mkdir()
+    (docs / "assets" / "brand").mkdir(parents=True)
     (docs / "assets" / "brand" / "logo.svg").write_text(LOGO, encoding="utf-8")
     out = tmp_path_factory.mktemp("branded") / "site"
     build(BuildOptions(config_file=branded_config(docs, BRAND), out=out, playbooks=FIXTURES / "minimal"))
