@@ -1,0 +1,64 @@
+"""The path for builders that run no MkDocs plugins: `craftbook generate`, then any
+builder, then `craftbook search-index` — complete, not a subset of `craftbook build`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from craftbook import search
+from craftbook.cli import main
+
+from tests.conftest import FIXTURES
+
+
+def test_generate_then_a_plain_build_then_search_index(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "library").mkdir()
+    for source in (FIXTURES / "minimal").glob("*.yaml"):
+        (project / "library" / source.name).write_bytes(source.read_bytes())
+    (project / "mkdocs.yml").write_text(
+        "site_name: x\ntheme: material\nsite_url: https://example.org/cb/\n"
+        "plugins:\n  - search\n  - craftbook:\n      playbooks: library\n",
+        encoding="utf-8",
+    )
+    generated = tmp_path / "generated"
+    runner = CliRunner()
+    result = runner.invoke(main, ["generate", "-f", str(project / "mkdocs.yml"), "--out", str(generated)])
+    assert result.exit_code == 0, result.output
+    # The plugin's options were read: the library folder and site_url (absolute feed links).
+    assert (generated / "resources" / "res-article.md").is_file()
+    assert "https://example.org/cb/resources/res-article/" in (generated / "feed.xml").read_text(encoding="utf-8")
+
+    # Any builder: here MkDocs without the craftbook plugin, reading only the Markdown.
+    plain = tmp_path / "plain.yml"
+    plain.write_text(
+        yaml.safe_dump({"site_name": "x", "theme": "material", "docs_dir": str(generated), "plugins": ["search"]}),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain), "-d", str(site)], check=True)
+    index_file = site / search.INDEX_PATH
+    before = json.loads(index_file.read_text(encoding="utf-8"))
+    assert search.TITLE_FIELD not in before["config"]["fields"]
+
+    result = runner.invoke(main, ["search-index", str(site), "--generated", str(generated)])
+    assert result.exit_code == 0, result.output
+    after = json.loads(index_file.read_text(encoding="utf-8"))
+    assert search.TITLE_FIELD in after["config"]["fields"]
+    page = next(d for d in after["docs"] if d["location"] == "resources/res-article/")
+    assert page["tags"][0] == "추천 자료"  # the document's kind, as the plugin's build shows it
+    again = runner.invoke(main, ["search-index", str(site), "--generated", str(generated)])
+    assert again.exit_code == 0
+    assert json.loads(index_file.read_text(encoding="utf-8")) == after  # a second run changes nothing
+
+
+def test_search_index_on_a_site_without_search_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["search-index", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no search/search_index.json in" in result.output
