@@ -42,6 +42,27 @@ class _LogLines(logging.Handler):
         click.echo(f"{record.levelname:<8}-  {record.getMessage()}", err=True)
 
 
+def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """What goes into a build, for build and generate alike; each overrides the plugin's option."""
+    for option in reversed(
+        [
+            click.option(
+                "--playbooks", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Library folder."
+            ),
+            click.option("--drafts", is_flag=True, help="Include documents with status: draft."),
+            click.option(
+                "--audience",
+                type=click.Choice(["public", "members"]),
+                default=None,
+                help="public leaves out every access: members document [default: the plugin's audience, else public].",
+            ),
+            max_file_bytes_option("[default: the plugin's max_file_bytes, else 1048576]"),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="craftbook")
 @click.pass_context
@@ -79,16 +100,8 @@ def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
 @main.command()
 @CONFIG_OPTION
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: site/].")
-@click.option("--playbooks", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Library folder.")
-@click.option("--drafts", is_flag=True, help="Include documents with status: draft.")
-@click.option(
-    "--audience",
-    type=click.Choice(["public", "members"]),
-    default=None,
-    help="public leaves out every access: members document [default: the plugin's audience, else public].",
-)
+@selection_options
 @click.option("--strict", is_flag=True, help="Fail on warnings, Craftbook's and MkDocs'.")
-@max_file_bytes_option("[default: the plugin's max_file_bytes, else 1048576]")
 def build(
     config_file: Path,
     out: Path | None,
@@ -137,16 +150,8 @@ def serve(config_file: Path, dev_addr: str) -> None:
     required=True,
     help="Folder to write the generated Markdown into (new, empty, or written by generate before).",
 )
-@click.option("--playbooks", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Library folder.")
-@click.option("--drafts", is_flag=True, help="Include documents with status: draft.")
-@click.option(
-    "--audience",
-    type=click.Choice(["public", "members"]),
-    default=None,
-    help="public leaves out every access: members document [default: the plugin's audience, else public].",
-)
+@selection_options
 @click.option("--site-url", default=None, help="Absolute address of the site [default: site_url of mkdocs.yml].")
-@max_file_bytes_option("[default: the plugin's max_file_bytes, else 1048576]")
 def generate(
     config_file: Path,
     out: Path,
