@@ -176,3 +176,19 @@ def test_a_bad_colour_fails_the_build_and_keeps_the_old_site(docs: Path, tmp_pat
         build(BuildOptions(config_file=config, out=out, playbooks=FIXTURES / "minimal"))
     assert f"{WHERE}.primary: expected a CSS colour" in caught.value.message
     assert (out / "index.html").read_text(encoding="utf-8") == "previous site"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("nvay", "got 'nvay' (did you mean 'navy'?)"),
+        ("rgb(1,2)", "got 'rgb(1,2)'"),  # a colour function needs three components
+        ("currentcolor", "got 'currentcolor'"),
+        (None, """got nothing; a '#' starts a comment in YAML, so quote the colour: primary: "#1e3a8a\""""),
+    ],
+)
+def test_colours_are_parsed_as_css_not_guessed(value: str | None, message: str, docs: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        check_brand({"primary": value}, docs)
+    assert caught.value.message.startswith(f"{WHERE}.primary: expected a CSS colour")
+    assert caught.value.message.endswith(message)

@@ -95,3 +95,41 @@ def test_strict_counts_craftbooks_own_warnings(tmp_path: Path) -> None:
     assert not (folder / "site").exists()
     relaxed = CliRunner().invoke(main, ["build", "-f", str(folder / "mkdocs.yml")])
     assert relaxed.exit_code == 0, relaxed.output
+
+
+def _library(folder: Path, name: str = "playbooks") -> Path:
+    library = folder / name
+    library.mkdir(parents=True, exist_ok=True)
+    for source in FIXTURES.joinpath("minimal").glob("*.yaml"):
+        (library / source.name).write_bytes(source.read_bytes())
+    return library
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("      playbooks: playbok\n", "is not an existing folder (did you mean 'playbooks'?); create the library"),
+        ("      playbooks: ''\n", "the library cannot be the project folder; use a folder such as playbooks"),
+        (
+            "      playbooks: docs/library\n",
+            "MkDocs would publish the YAML files as they are, members-only documents too",
+        ),
+        ("      playbooks: playbooks\n", "a build empties its site folder first and would delete the library"),
+    ],
+)
+def test_the_library_must_stand_apart_from_project_docs_and_site(tmp_path: Path, options: str, message: str) -> None:
+    import subprocess
+    import sys
+
+    extra = "site_dir: playbooks\n" if "would delete" in message else ""
+    folder = project(tmp_path, options, extra)
+    _library(folder)
+    _library(folder / "docs", "library")
+    before = sorted(p.name for p in (folder / "playbooks").iterdir())
+    # Plain `mkdocs build`, which empties its site folder first: the plugin stops it.
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=folder, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert sorted(p.name for p in (folder / "playbooks").iterdir()) == before

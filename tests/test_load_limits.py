@@ -149,6 +149,7 @@ def test_the_size_limit_is_configurable_in_mkdocs_yml(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 
     (tmp_path / "docs").mkdir()
+    (tmp_path / "playbooks").mkdir()
 
     def limit(plugin: str) -> int:
         config = write(tmp_path, "mkdocs.yml", f"site_name: x\nplugins:\n  - {plugin}\n")

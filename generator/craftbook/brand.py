@@ -27,11 +27,51 @@ from .diagnose import did_you_mean
 from .errors import BuildError
 
 KEYS = ("name", "logo", "primary", "accent", "footer")
-_HEX = r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})"
-_NAMED = r"[a-zA-Z]{3,30}"
-_FUNCTION = r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch)\([0-9a-zA-Z.,%/+\- ]{1,60}\)"
-COLOUR = re.compile(rf"^(?:{_HEX}|{_NAMED}|{_FUNCTION})$")
-_FORBIDDEN_NAMES = {"url", "expression", "inherit", "initial", "unset", "revert"}
+
+
+def is_colour(value: str) -> bool:
+    """A CSS Color Level 4 value: a named colour, #hex, rgb(), hsl(), hwb(), lab(), lch(),
+    oklab() or oklch(), with the right number of components (tinycss2's parser). Not
+    `currentcolor` (it means the text colour, not a brand colour) and nothing else."""
+    from tinycss2.color4 import Color, parse_color
+
+    return isinstance(parse_color(value), Color)
+
+
+_NAMED_COLOURS = (
+    "black",
+    "silver",
+    "gray",
+    "grey",
+    "white",
+    "maroon",
+    "red",
+    "purple",
+    "fuchsia",
+    "green",
+    "lime",
+    "olive",
+    "yellow",
+    "navy",
+    "blue",
+    "teal",
+    "aqua",
+    "orange",
+    "indigo",
+    "crimson",
+    "darkblue",
+    "darkgreen",
+    "darkred",
+    "royalblue",
+    "steelblue",
+    "slateblue",
+    "midnightblue",
+    "darkslateblue",
+    "teal",
+    "tomato",
+    "coral",
+    "gold",
+)  # a few common names for the did-you-mean; every CSS name is accepted
 
 
 def check_brand(brand: Any, docs_dir: Path) -> None:
@@ -52,9 +92,17 @@ def check_brand(brand: Any, docs_dir: Path) -> None:
             problems.append(f"{where}.{key}: expected text, got {value!r}")
     for key in ("primary", "accent"):
         value = brand.get(key)
-        if isinstance(value, str) and value and (not COLOUR.match(value) or value.lower() in _FORBIDDEN_NAMES):
+        if key in brand and value is None:
+            # `primary: #1e3a8a` unquoted: YAML reads '#' as the start of a comment.
             problems.append(
-                f"{where}.{key}: expected a CSS colour such as '#1e3a8a', 'rgb(30 58 138)' or 'navy', got {value!r}"
+                f"{where}.{key}: expected a CSS colour, got nothing; a '#' starts a comment in YAML, "
+                f'so quote the colour: {key}: "#1e3a8a"'
+            )
+        elif isinstance(value, str) and value and not is_colour(value):
+            hint = did_you_mean(value.lower(), _NAMED_COLOURS) if value.isalpha() else ""
+            problems.append(
+                f"{where}.{key}: expected a CSS colour such as '#1e3a8a', 'rgb(30 58 138)' or 'navy', "
+                f"got {value!r}{hint}"
             )
     logo = brand.get("logo")
     if isinstance(logo, str) and logo:

@@ -46,6 +46,26 @@ class _Choice(c.Choice):
         return value
 
 
+class _Typed(c.Type):
+    """MkDocs' Type, saying what to write instead of naming Python classes."""
+
+    def __init__(self, kind: type, expected: str, default: Any) -> None:
+        super().__init__(kind, default=default)
+        self.expected = expected
+
+    def run_validation(self, value: object) -> Any:
+        if not isinstance(value, self._type) or (self._type is int and isinstance(value, bool)):
+            raise base.ValidationError(f"expected {self.expected}, got {value!r}")
+        return value
+
+
+class _Templates(c.ListOfItems):
+    def run_validation(self, value: object) -> Any:
+        if not isinstance(value, list):
+            raise base.ValidationError(f"expected a list of folders, e.g. templates: [overrides], got {value!r}")
+        return super().run_validation(value)
+
+
 class _TemplateDir(c.Dir):
     """A folder of template overrides that must exist: a typo would silently use the defaults."""
 
@@ -75,15 +95,15 @@ class _Brand(c.BaseConfigOption[dict]):
 
 
 class CraftbookConfig(base.Config):
-    playbooks = c.Type(str, default="playbooks")
+    playbooks = _Typed(str, "a folder name, e.g. playbooks", default="playbooks")
     """The library folder, relative to mkdocs.yml."""
     audience = _Choice(AUDIENCES, default="public")
     """`public` leaves out every `access: members` document; `members` builds them too."""
-    drafts = c.Type(bool, default=False)
+    drafts = _Typed(bool, "true or false", default=False)
     """Build documents with `status: draft` too."""
-    templates = c.ListOfItems(_TemplateDir(), default=[])
+    templates = _Templates(_TemplateDir(), default=[])
     """Folders of templates that take the place of shipped ones of the same name."""
-    max_file_bytes = c.Type(int, default=DEFAULT_MAX_BYTES)
+    max_file_bytes = _Typed(int, "a whole number of bytes, e.g. 1048576", default=DEFAULT_MAX_BYTES)
     """A YAML file bigger than this is refused, not read."""
     brand = _Brand()
     """Name, logo, colours and footer of the organisation (README: Branding)."""
@@ -137,9 +157,12 @@ def plugin_config(config: Any) -> CraftbookConfig:
     plugins = config.get("plugins") or {}
     plugin = plugins.get(PLUGIN_NAME) if hasattr(plugins, "get") else None
     if plugin is None:
+        moved = (
+            " (and move the options of extra.craftbook under it)" if "craftbook" in (config.get("extra") or {}) else ""
+        )
         raise BuildError(
             f"{config.get('config_file_path') or 'mkdocs.yml'}: plugins: the craftbook plugin is not listed; "
-            "add it after search:\n  plugins:\n    - search\n    - craftbook"
+            f"add it after search{moved}:\n  plugins:\n    - search\n    - craftbook"
         )
     return plugin.config
 
@@ -157,8 +180,16 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
     docs_dir = Path(config["docs_dir"])
     check_brand(settings.brand or None, docs_dir)
     active = _ACTIVE or Overrides()
+    playbooks = active.playbooks or project / settings.playbooks
+    check_folders(
+        project,
+        Path(playbooks),
+        docs_dir,
+        Path(config["site_dir"]),
+        where="--playbooks" if active.playbooks else f"plugins.craftbook.playbooks: {settings.playbooks!r}",
+    )
     return GenerateOptions(
-        playbooks=active.playbooks or project / settings.playbooks,
+        playbooks=playbooks,
         out=active.generated_dir or project / GENERATED_DIR,
         drafts=settings.drafts if active.drafts is None else active.drafts,
         audience=active.audience or settings.audience,
@@ -167,3 +198,35 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
         templates=tuple(Path(t) for t in settings.templates),
         max_file_bytes=active.max_file_bytes or settings.max_file_bytes,
     )
+
+
+def check_folders(project: Path, library: Path, docs_dir: Path, site_dir: Path, *, where: str) -> None:
+    """Raise BuildError unless the library is a folder apart from the project, docs and site.
+
+    A library inside docs/ would be published as raw YAML (members-only documents too);
+    a site folder that is, holds or lies in the library would be written over it by
+    `mkdocs build`, which empties its site folder first.
+    """
+    project, library = project.resolve(), library.resolve()
+    docs_dir, site_dir = docs_dir.resolve(), site_dir.resolve()
+    if not library.is_dir():
+        siblings = [p.name for p in library.parent.iterdir() if p.is_dir()] if library.parent.is_dir() else []
+        hint = did_you_mean(library.name, siblings)
+        problem = "is a file, not a folder" if library.exists() else "is not an existing folder"
+        raise BuildError(
+            f"mkdocs.yml: {where}: {library} {problem}{hint}; create the library folder or correct the path"
+        )
+    if library == project or library in project.parents:
+        raise BuildError(
+            f"mkdocs.yml: {where}: the library cannot be the project folder; use a folder such as playbooks"
+        )
+    if library == docs_dir or docs_dir in library.parents or library in docs_dir.parents:
+        raise BuildError(
+            f"mkdocs.yml: {where}: the library and docs_dir overlap ({library}, {docs_dir}); MkDocs would publish "
+            "the YAML files as they are, members-only documents too: keep the library outside docs/"
+        )
+    if site_dir == library or library in site_dir.parents or site_dir in library.parents:
+        raise BuildError(
+            f"mkdocs.yml: site_dir {site_dir} and the library {library} overlap; a build empties its site folder "
+            "first and would delete the library: choose a site_dir outside it, e.g. site"
+        )
