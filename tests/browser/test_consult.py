@@ -136,6 +136,19 @@ def test_reload_and_shared_link_resume(open_page: Callable[..., Page], base: str
     expect(stale.locator(".cb-checklist input:checked")).to_have_count(1)
 
 
+def test_a_link_with_only_a_path_ticks_nothing(open_page: Callable[..., Page], base: str) -> None:
+    """`#path=` without `checked=` (a reload after a move, a link sent before ticking):
+    no compliance line is shown as said. `"".split(",").map(Number)` is `[0]`."""
+    page = open_page(base + SCRIPT + "#path=open/offer-plan")
+    expect_step(page, "offer-plan")
+    expect(page.locator(".cb-checklist input")).to_have_count(2)
+    expect(page.locator(".cb-checklist input:checked")).to_have_count(0)
+    page.reload()
+    expect(page.locator(".cb-checklist input:checked")).to_have_count(0)
+    empty = open_page(base + SCRIPT + "#path=open&checked=")
+    expect(empty.locator(".cb-checklist input:checked")).to_have_count(0)
+
+
 def test_outcome_shows_compliance_still_unticked(open_page: Callable[..., Page], base: str) -> None:
     page = open_page(base + SCRIPT)
     page.locator(".cb-checklist label", has_text="녹음").click()

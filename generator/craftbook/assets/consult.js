@@ -155,8 +155,12 @@
     if (!params.path) return null;
     var path = validPath(script, params.path.split("/"));
     if (!path.length) return null;
-    var checked = (params.checked || "").split(",").map(Number).filter(function (n) {
-      return Number.isInteger(n) && n >= 0 && n < script.compliance.length;
+    // Only digits count: "".split(",") is [""], and Number("") is 0, so an absent or empty
+    // `checked=` would otherwise tick the first line (the recording notice) by itself.
+    var checked = (params.checked || "").split(",").filter(function (part) {
+      return /^\d+$/.test(part);
+    }).map(Number).filter(function (n) {
+      return n < script.compliance.length;
     });
     return { path: path, checked: checked };
   }
