@@ -73,6 +73,9 @@ def no_sideways_scroll(page: Page) -> bool:
 
 
 def show_flowchart(page: Page, nodes: int) -> None:
+    """The chart view of the flowchart, drawn (a narrow window starts with the step list)."""
+    if page.locator(".cb-flow").get_attribute("data-flow-view") == "list":
+        page.locator(".cb-flow-view").click()
     page.locator(".cb-flow").scroll_into_view_if_needed()
     expect(page.locator(".cb-flow-diagram svg g.node")).to_have_count(nodes, timeout=20_000)
 
@@ -85,11 +88,11 @@ def test_keys_and_clicks_walk_the_script(open_page: Callable[..., Page], base: s
 
     page.keyboard.press("1")
     expect_step(page, "offer-plan")
-    expect(page.locator("[data-consult] [aria-live]")).to_contain_text("2. offer-plan")
+    expect(page.locator("[data-consult] [aria-live]")).to_contain_text("2. 낮은 요금제 제안")
     page.locator("button[data-go=close-downgraded]").click()
     expect_step(page, "close-downgraded")
     expect(page.locator("[data-outcome=downgraded]")).to_contain_text("요금제 변경")
-    assert trail(page) == ["1. open", "2. offer-plan", "5. close-downgraded"]
+    assert trail(page) == ["1. 해지 이유 묻기", "2. 낮은 요금제 제안", "5. 요금제를 변경해 드렸습니다"]
 
     page.keyboard.press("Backspace")
     expect_step(page, "offer-plan")
@@ -108,8 +111,8 @@ def test_keys_and_clicks_walk_the_script(open_page: Callable[..., Page], base: s
     page.keyboard.press("1")
     page.locator("button[data-go=open]").click()
     expect_step(page, "open")
-    assert trail(page) == ["1. open", "2. offer-plan", "1. open"]
-    page.locator(".cb-trail button", has_text="2. offer-plan").click()
+    assert trail(page) == ["1. 해지 이유 묻기", "2. 낮은 요금제 제안", "1. 해지 이유 묻기"]
+    page.locator(".cb-trail button", has_text="2. 낮은 요금제 제안").click()
     expect_step(page, "offer-plan")
 
 
@@ -122,7 +125,7 @@ def test_reload_and_shared_link_resume(open_page: Callable[..., Page], base: str
 
     page.reload()
     expect_step(page, "offer-plan")
-    assert trail(page) == ["1. open", "2. offer-plan"]
+    assert trail(page) == ["1. 해지 이유 묻기", "2. 낮은 요금제 제안"]
     expect(page.locator(".cb-checklist input").nth(0)).to_be_checked()
     expect(page.locator(".cb-checklist input").nth(1)).not_to_be_checked()
 
@@ -141,7 +144,7 @@ def test_a_link_with_only_a_path_ticks_nothing(open_page: Callable[..., Page], b
     no compliance line is shown as said. `"".split(",").map(Number)` is `[0]`."""
     page = open_page(base + SCRIPT + "#path=open/offer-plan")
     expect_step(page, "offer-plan")
-    expect(page.locator(".cb-checklist input")).to_have_count(2)
+    expect(page.locator(".cb-checklist input")).to_have_count(3)
     expect(page.locator(".cb-checklist input:checked")).to_have_count(0)
     page.reload()
     expect(page.locator(".cb-checklist input:checked")).to_have_count(0)
@@ -313,7 +316,7 @@ def test_accessibility_check(open_page: Callable[..., Page], base: str, scheme: 
     choice = page.get_by_role("button", name="요금이 부담스럽다", exact=True)
     expect(choice).to_have_attribute("data-go", "offer-plan")
     choice.click()
-    expect(page.get_by_role("status").filter(has_text="2. offer-plan")).to_have_count(1)
+    expect(page.get_by_role("status").filter(has_text="2. 낮은 요금제 제안")).to_have_count(1)
     page.get_by_role("checkbox", name="약정 위약금을 안내한다").check()
     page.keyboard.press("1")
     expect(page.locator("[data-outcome=downgraded]")).to_be_visible()
@@ -336,7 +339,7 @@ def test_without_javascript_every_step_is_on_the_page(open_page: Callable[..., P
     expect(page.locator("[data-consult]")).to_have_count(0)
     expect(page.locator("section.cb-step:visible")).to_have_count(7)
     expect(page.locator("section.cb-step a.cb-branch")).to_have_count(7)
-    expect(page.locator(".cb-compliance li")).to_have_count(2)
+    expect(page.locator(".cb-compliance li")).to_have_count(3)
     expect(page.locator(".cb-objection:visible")).to_have_count(3)
 
 
