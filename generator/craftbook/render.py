@@ -475,7 +475,7 @@ class Renderer:
         template = self.env.get_template("track.md.j2")
         docs = self.site.by_role.get(role, [])
         groups = []
-        for kind in KINDS:
+        for kind in labels.track_kinds(role):
             of_kind = sorted((d for d in docs if d.kind == kind), key=lambda d: sort_key(d.title))
             if not of_kind:
                 continue

@@ -263,7 +263,7 @@
 
     this.staleBox = el("p", { class: "cb-stale", role: "note", hidden: "" });
     root.appendChild(this.staleBox);
-    this.contextBox = el("details", { class: "cb-context-fold", hidden: "" });
+    this.contextBox = el("div", { class: "cb-context-fold", hidden: "" });
     root.appendChild(this.contextBox);
 
     // The current step: a fixed head (title, back, restart) and trail, then a body
@@ -631,6 +631,7 @@
     this.renderFrom();
 
     this.trail.textContent = "";
+    this.trail.hidden = this.path.length < 2;  // one step: the heading already says it
     this.path.forEach(function (entry, index) {
       var li = el("li");
       var previous = self.path[index - 1];
@@ -767,6 +768,7 @@
     box.textContent = "⚠ " + staleWarning(script.review);
   };
 
+  /* Scenario and goal, folded: known before the call, one click away during it. */
   Consult.prototype.renderContext = function (script) {
     var box = this.contextBox;
     if (box.getAttribute("data-context-of") === script.id) return;  // keep it open or shut
@@ -777,9 +779,15 @@
       return;
     }
     box.hidden = false;
-    box.appendChild(el("summary", {}, L.context));
     var list = script.context.cloneNode(true);
-    list.hidden = false;
+    list.hidden = true;
+    list.id = "cb-context-" + script.id;
+    var toggle = el("button", { type: "button", class: "cb-context-toggle", "aria-expanded": "false", "aria-controls": list.id }, L.context);
+    toggle.addEventListener("click", function () {
+      list.hidden = !list.hidden;
+      toggle.setAttribute("aria-expanded", String(!list.hidden));
+    });
+    box.appendChild(toggle);
     box.appendChild(list);
   };
 
@@ -1084,12 +1092,12 @@
         securityLevel: "strict",
         theme: dark ? "dark" : "default",
         // Mermaid's dark edge labels (#ccc on #585858) miss the 4.5:1 contrast minimum.
-        themeVariables: dark ? { edgeLabelBackground: "#3a3a3a" } : {},
+        themeVariables: dark ? { edgeLabelBackground: "#3a3a3a", fontSize: "14px" } : { fontSize: "14px" },
         fontFamily: getComputedStyle(self.container).fontFamily,
         maxTextSize: 1000000,
         // Labels wrap at about ten Hangul syllables, so a step with four branches stays
         // a few hundred pixels wide instead of thousands.
-        flowchart: { htmlLabels: true, useMaxWidth: false, wrappingWidth: 150, nodeSpacing: 24, rankSpacing: 44 }
+        flowchart: { htmlLabels: true, useMaxWidth: false, wrappingWidth: 120, nodeSpacing: 20, rankSpacing: 40, padding: 6 }
       });
       flowCount += 1;
       return mermaid.render("cb-flow-svg-" + flowCount, self.data.mermaid);
