@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,6 +20,10 @@ pytestmark = pytest.mark.browser
 CONSULT = Path(__file__).resolve().parent.parent / "fixtures" / "consult"
 SCRIPT = "scripts/script-consult/"
 HOSTILE = "scripts/script-hostile/"
+OUTAGE = "scripts/script-outage/"  # hands off to SCRIPT; stale since 2020
+PRICE = "scripts/script-cancellation-price/"  # the starter library's, long lines to say
+VIEWPORTS = [(360, 740), (400, 800), (1280, 800)]
+SEOUL = ZoneInfo("Asia/Seoul")
 STEP = "[data-consult] [data-step-id]"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
@@ -27,13 +33,20 @@ def base(build_site: Callable[..., Path], serve: Callable[[Path], str]) -> str:
     return serve(build_site(CONSULT))
 
 
+@pytest.fixture(scope="module")
+def starter(starter_site: Path, serve: Callable[[Path], str]) -> str:
+    return serve(starter_site)
+
+
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Callable[..., Page]]:
     """A fresh browser context per call; every request off 127.0.0.1 is refused and recorded."""
     contexts: list[Any] = []
 
-    def _open(url: str, width: int = 1280, **options: Any) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": 800}, locale="ko-KR", **options)
+    def _open(url: str, width: int = 1280, height: int = 800, clock: dt.datetime | None = None, **options: Any) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR", **options)
+        if clock is not None:
+            context.clock.install(time=clock)
         contexts.append(context)
         page = context.new_page()
         page.requests = []  # type: ignore[attr-defined]
@@ -70,6 +83,26 @@ def trail(page: Page) -> list[str]:
 
 def no_sideways_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def say_box(page: Page) -> dict[str, float]:
+    """Where the current line to say is, and the screen it must be on (below the header)."""
+    return page.evaluate(
+        """() => {
+            const say = document.querySelector('[data-consult] [data-step-id] [data-say]');
+            const box = say.getBoundingClientRect();
+            return {top: box.top, bottom: box.bottom, height: box.height,
+                    header: document.querySelector('.md-header').getBoundingClientRect().bottom,
+                    screen: window.innerHeight};
+        }"""
+    )
+
+
+def assert_say_in_view(page: Page) -> None:
+    box = say_box(page)
+    assert box["top"] >= box["header"], box
+    # Whole, or, if it is taller than the screen, from its first line.
+    assert box["bottom"] <= box["screen"] or box["top"] <= box["header"] + 16, box
 
 
 def show_flowchart(page: Page, nodes: int) -> None:
@@ -345,3 +378,242 @@ def test_without_javascript_every_step_is_on_the_page(open_page: Callable[..., P
 
 def _has(css_class: str) -> re.Pattern[str]:
     return re.compile(rf"(^|\s){css_class}(\s|$)")
+
+
+# ------------------------------------------------------------------ issue 12: a real call
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS)
+def test_the_line_to_say_is_in_view_after_every_move(
+    open_page: Callable[..., Page], starter: str, width: int, height: int
+) -> None:
+    page = open_page(starter + PRICE, width=width, height=height)
+    expect_step(page, "open")
+    if width <= 600:
+        # The panel comes first: above the summary, its line to say starting on the first screen.
+        order = page.evaluate(
+            "() => [document.querySelector('[data-consult]'), document.querySelector('.cb-summary')]"
+            ".map(e => e.getBoundingClientRect().top)"
+        )
+        assert order[0] < order[1]
+        box = say_box(page)
+        assert box["header"] <= box["top"] < box["screen"] - 100
+    moves: list[tuple[str, str]] = [
+        ("1", "ask-reason"),
+        ("1", "check-usage"),
+        ("1", "propose-downgrade"),
+        ("2", "handle-objection"),
+        ("Backspace", "propose-downgrade"),
+        ("trail:1", "ask-reason"),
+        ("4", "acknowledge"),  # handed off to the outage script
+        ("return", "ask-reason"),
+        ("3", "explain-cancel-terms"),
+        ("1", "close-cancelled"),
+        ("Home", "open"),
+        ("undo", "close-cancelled"),
+    ]
+    for move, step in moves:
+        if move.startswith("trail:"):
+            page.locator(".cb-trail button").nth(int(move[6:])).click()
+        elif move in ("return", "undo"):
+            page.locator(f"[data-consult] [data-action={move}]").click()
+        else:
+            page.keyboard.press(move)
+        expect_step(page, step)
+        assert_say_in_view(page)
+    assert no_sideways_scroll(page)
+
+
+def test_a_line_already_in_view_is_left_where_it_is(open_page: Callable[..., Page], base: str) -> None:
+    page = open_page(base + SCRIPT)  # 1280 × 800: short steps, the panel on the first screen
+    assert_say_in_view(page)
+    page.keyboard.press("1")
+    expect_step(page, "offer-plan")
+    assert_say_in_view(page)
+    assert page.evaluate("window.scrollY") == 0
+
+
+@pytest.mark.parametrize("width", [360, 400, 1280])
+def test_an_outcome_lists_only_the_unticked_lines_of_the_path_taken(
+    open_page: Callable[..., Page], base: str, width: int
+) -> None:
+    page = open_page(base + SCRIPT, width=width)
+    page.keyboard.press("2")
+    page.keyboard.press("2")
+    expect_step(page, "close-escalated")
+    # The line of this step is shown with it and marked in the checklist.
+    expect(page.locator(".cb-current-must li")).to_have_text(["기술 지원팀 연결까지 대기 시간을 안내한다"])
+    expect(page.locator(".cb-checklist .cb-check-now")).to_contain_text("기술 지원팀 연결까지")
+    # "약정 위약금" belongs to steps this call did not pass: not asked for.
+    outcome = page.locator("[data-outcome=escalated] .cb-unticked li")
+    expect(outcome).to_have_text(["통화 내용이 녹음됨을 안내한다", "기술 지원팀 연결까지 대기 시간을 안내한다"])
+    page.locator(".cb-checklist label", has_text="기술 지원팀").click()
+    expect(outcome).to_have_text(["통화 내용이 녹음됨을 안내한다"])
+    assert no_sideways_scroll(page)
+
+
+def test_restart_can_be_undone(open_page: Callable[..., Page], base: str) -> None:
+    page = open_page(base + SCRIPT, width=400)
+    page.keyboard.press("Home")  # nothing to lose yet: nothing to undo
+    expect(page.locator("[data-action=undo]")).to_have_count(0)
+    page.keyboard.press("1")
+    page.locator(".cb-checklist label", has_text="녹음").click()
+    page.keyboard.press("Home")
+    expect_step(page, "open")
+    expect(page.locator(".cb-checklist input:checked")).to_have_count(0)
+    assert page.evaluate("location.hash") == "#path=open"
+    undo = page.locator("[data-consult] [data-action=undo]")
+    expect(undo).to_have_text("↶ 되돌리기")
+    undo.click()
+    expect_step(page, "offer-plan")
+    expect(page.locator(".cb-checklist input:checked")).to_have_count(1)
+    assert page.evaluate("location.hash") == "#path=open/offer-plan&checked=1"
+    expect(undo).to_have_count(0)
+    # "새 상담 시작" at an outcome is a restart too; the offer ends with the next move.
+    page.keyboard.press("1")
+    page.locator("[data-outcome] [data-action=restart]").click()
+    expect_step(page, "open")
+    expect(undo).to_have_count(1)
+    page.keyboard.press("2")
+    expect_step(page, "probe-issue")
+    expect(undo).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [360, 400, 1280])
+def test_a_hand_off_follows_into_the_other_script_and_returns(
+    open_page: Callable[..., Page], base: str, width: int
+) -> None:
+    page = open_page(base + OUTAGE, width=width, permissions=["clipboard-read", "clipboard-write"])
+    expect_step(page, "open")
+    choice = page.locator("[data-consult] button[data-go='script-consult#offer-plan']")
+    expect(choice).to_contain_text("다른 스크립트: 요금 부담 해지 요청 상담")
+    page.keyboard.press("2")
+    expect_step(page, "offer-plan")
+    expect(page.locator(STEP)).to_have_attribute("data-current-script", "script-consult")
+    expect(page.locator(".cb-current-title")).to_contain_text("요금 부담 해지 요청 상담")
+    expect(page.locator(".cb-from")).to_contain_text("장애 후 해지 요청 상담 · 1. 장애 사과에서 넘어왔습니다.")
+    assert page.evaluate("location.hash") == "#path=open/script-consult:offer-plan"
+    assert trail(page) == ["1. 장애 사과", "요금 부담 해지 요청 상담: 2. 낮은 요금제 제안"]
+    assert_say_in_view(page)
+
+    # The other script's steps and compliance lines go on; only the path's are asked for.
+    page.keyboard.press("1")
+    expect_step(page, "close-downgraded")
+    unticked = page.locator("[data-outcome=downgraded] .cb-unticked li")
+    expect(unticked).to_have_text(["약정 위약금을 안내한다", "통화 내용이 녹음됨을 안내한다"])
+    page.locator("[data-action=note]").click()
+    note = page.evaluate("navigator.clipboard.readText()")
+    assert note.splitlines()[0] == "[상담 메모] 장애 후 해지 요청 상담 → 요금 부담 해지 요청 상담"
+    assert "경로: 1. 장애 사과 → [요금 부담 해지 요청 상담] 2. 낮은 요금제 제안 → 5. 요금제를 변경해 드렸습니다" in note
+
+    page.reload()  # a reload resumes inside the other script
+    expect_step(page, "close-downgraded")
+    expect(page.locator(STEP)).to_have_attribute("data-current-script", "script-consult")
+    page.locator("[data-consult] [data-action=return]").click()
+    expect_step(page, "open")
+    expect(page.locator(".cb-from")).to_be_hidden()
+    assert page.evaluate("location.hash") == "#path=open"
+    assert_say_in_view(page)
+    assert no_sideways_scroll(page)
+    assert {urlsplit(u).hostname for u in page.requests} == {"127.0.0.1"}  # type: ignore[attr-defined]
+
+
+def test_the_flowchart_shows_a_hand_off_as_a_node_linking_to_the_other_script(
+    open_page: Callable[..., Page], base: str
+) -> None:
+    page = open_page(base + OUTAGE)
+    show_flowchart(page, 3)
+    node = page.locator(".cb-flow-diagram [data-flow-handoff='script-consult#offer-plan']")
+    expect(node).to_contain_text("→ 요금 부담 해지 요청 상담 · 2. 낮은 요금제 제안")
+    link = page.locator(".cb-flow-diagram a.cb-flow-link")
+    assert link.get_attribute("href") == "../script-consult/#step-offer-plan"
+    page.keyboard.press("2")
+    expect_step(page, "offer-plan")
+    expect(node).to_have_class(_has("cb-flow-current"))
+    expect(page.locator(".cb-flow-diagram [data-flow-step=open]")).to_have_class(_has("cb-flow-visited"))
+    link.click()
+    page.wait_for_url(re.compile(r"/scripts/script-consult/#step-offer-plan$"))
+
+
+def test_the_call_note_is_plain_text_for_the_crm(open_page: Callable[..., Page], base: str) -> None:
+    page = open_page(
+        base + SCRIPT,
+        width=400,
+        permissions=["clipboard-read", "clipboard-write"],
+        timezone_id="Asia/Seoul",
+        clock=dt.datetime(2026, 11, 30, 14, 5, tzinfo=SEOUL),
+    )
+    page.locator(".cb-checklist label", has_text="녹음").click()
+    page.keyboard.press("1")
+    page.keyboard.press("1")
+    expect_step(page, "close-downgraded")
+    button = page.locator("[data-outcome] [data-action=note]")
+    expect(button).to_have_text("상담 메모 복사")
+    button.click()
+    expect(button).to_have_text("복사됨")
+    assert page.evaluate("navigator.clipboard.readText()") == "\n".join(
+        [
+            "[상담 메모] 요금 부담 해지 요청 상담",
+            "시각: 2026-11-30 14:05",
+            "결과: 요금제 변경",
+            "경로: 1. 해지 이유 묻기 → 2. 낮은 요금제 제안 → 5. 요금제를 변경해 드렸습니다",
+            "안내한 문구:",
+            "- 통화 내용이 녹음됨을 안내한다",
+            "안내하지 않은 문구:",
+            "- 약정 위약금을 안내한다",
+        ]
+    )
+    assert {urlsplit(u).hostname for u in page.requests} == {"127.0.0.1"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [360, 400, 1280])
+def test_a_stale_script_says_so_at_the_top_of_the_panel(open_page: Callable[..., Page], base: str, width: int) -> None:
+    page = open_page(base + OUTAGE, width=width)
+    stale = page.locator("[data-consult] [data-stale]")
+    expect(stale).to_be_visible()
+    expect(stale).to_contain_text("검토 기한이 지난 스크립트입니다. 마지막 검토 2020-01-15(90일마다 검토)")
+    expect(stale).to_contain_text("담당자(운영팀)에게 확인하세요.")
+    assert page.evaluate("document.querySelector('[data-consult]').firstElementChild.hasAttribute('data-stale')")
+    box = stale.bounding_box()
+    assert box and box["y"] < 800 and box["x"] + box["width"] <= width
+    page.keyboard.press("2")  # into a script that is not stale: the warning goes with its script
+    expect_step(page, "offer-plan")
+    expect(stale).to_have_count(0)
+    expect(open_page(base + SCRIPT, width=width).locator("[data-stale]")).to_have_count(0)
+
+
+def test_a_script_that_goes_stale_after_the_build_says_so(open_page: Callable[..., Page], starter: str) -> None:
+    # Built while fresh (reviewed 2026-10-05, every 180 days); read in 2027-05.
+    page = open_page(starter + PRICE, width=400, clock=dt.datetime(2027, 5, 1, 9, 0, tzinfo=SEOUL))
+    expect(page.locator("[data-consult] [data-stale]")).to_contain_text("마지막 검토 2026-10-05(180일마다 검토)")
+    fresh = open_page(starter + PRICE, width=400, clock=dt.datetime(2026, 12, 1, 9, 0, tzinfo=SEOUL))
+    expect_step(fresh, "open")
+    expect(fresh.locator("[data-stale]")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [360, 400])
+def test_a_narrow_window_shows_the_flowchart_as_a_step_list(
+    open_page: Callable[..., Page], starter: str, width: int
+) -> None:
+    page = open_page(starter + PRICE, width=width)
+    flow = page.locator(".cb-flow")
+    expect(flow).to_have_attribute("data-flow-view", "list")
+    for key in "1113":
+        page.keyboard.press(key)
+    expect_step(page, "close-follow-up")
+    current = page.locator(".cb-flow-list li[aria-current=step]")
+    expect(current).to_have_attribute("data-flow-item", "close-follow-up")
+    expect(current.locator(".cb-flow-step")).to_have_text("13. 재연락 약속")
+    expect(page.locator(".cb-flow-list li.cb-flow-visited")).to_have_count(5)
+    inside = page.evaluate(
+        """() => {
+            const list = document.querySelector('.cb-flow-list').getBoundingClientRect();
+            const item = document.querySelector('.cb-flow-list li[aria-current]').getBoundingClientRect();
+            return item.top >= list.top && item.bottom <= list.bottom;
+        }"""
+    )
+    assert inside
+    texts = " ".join(page.locator(".cb-flow-list").all_inner_texts())
+    assert "check-usage" not in texts and "4. 이용 내역 확인" in texts
+    assert not any("mermaid" in u for u in page.requests)  # type: ignore[attr-defined]
+    assert no_sideways_scroll(page)
