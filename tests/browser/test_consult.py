@@ -254,12 +254,21 @@ def test_hostile_labels_stay_text(open_page: Callable[..., Page], base: str) -> 
     expect(page.locator(".cb-current-say")).to_contain_text("<script>alert('say')</script>")
     page.keyboard.press("2")
     expect_step(page, "loop-back")
+    expect(page.locator(".cb-current-title")).to_have_text('3. <img src=x onerror=alert(\'title\')>"]--> n9["제목"]')
+    expect(page.locator(".cb-current-must li")).to_have_text(["<script>alert('must_say')</script> 말한다"])
     expect(page.locator("button[data-go=open] .cb-choice-text")).to_have_text(
         "</script><script>alert('island')</script>"
     )
     page.keyboard.press("1")
     expect_step(page, "open")
 
+    page.keyboard.press("1")
+    expect_step(page, "end")
+    expect(page.locator("[data-outcome] .cb-unticked li")).to_contain_text(
+        ["<i onclick=alert('at')>끝에서</i> 안내한다"]
+    )
+    page.keyboard.press("Backspace")
+    expect_step(page, "open")
     show_flowchart(page, 3)  # the fake node "n9" in a label did not become a node
     svg = page.locator(".cb-flow-diagram svg")
     expect(svg).to_contain_text('"]--> n9["가짜"] click n0 call alert(1)')
@@ -617,3 +626,30 @@ def test_a_narrow_window_shows_the_flowchart_as_a_step_list(
     assert "check-usage" not in texts and "4. 이용 내역 확인" in texts
     assert not any("mermaid" in u for u in page.requests)  # type: ignore[attr-defined]
     assert no_sideways_scroll(page)
+
+
+def test_a_hand_off_that_cannot_load_says_so_and_links_the_script(open_page: Callable[..., Page], base: str) -> None:
+    page = open_page(base + OUTAGE, width=400)
+    page.context.route("**/scripts/script-consult/", lambda route: route.fulfill(status=404, body="gone"))
+    page.keyboard.press("2")
+    failed = page.locator(".cb-handoff-failed")
+    expect(failed).to_contain_text("다른 스크립트를 불러오지 못했습니다.")
+    expect(failed.locator("a")).to_have_attribute("href", re.compile(r"/scripts/script-consult/#step-offer-plan$"))
+    expect_step(page, "open")  # the call stays where it was
+    page.keyboard.press("1")
+    expect_step(page, "compensate")
+
+
+def test_keys_pressed_while_a_hand_off_loads_win(open_page: Callable[..., Page], base: str) -> None:
+    page = open_page(base + OUTAGE, width=400)
+    release: list[Any] = []
+    page.context.route("**/scripts/script-consult/", lambda route: release.append(route))
+    page.keyboard.press("2")  # the other script starts loading…
+    page.keyboard.press("1")  # …and the agent picks another branch meanwhile
+    expect_step(page, "compensate")
+    page.wait_for_timeout(100)
+    assert release
+    release[0].continue_()
+    page.wait_for_timeout(500)
+    expect_step(page, "compensate")  # the late answer does not pull the call elsewhere
+    assert page.evaluate("location.hash") == "#path=open/compensate"

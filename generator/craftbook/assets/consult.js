@@ -780,6 +780,7 @@
     }
     box.hidden = false;
     var list = script.context.cloneNode(true);
+    list.className = "cb-context-list";  // the page's own .cb-context stays the only one
     list.hidden = true;
     list.id = "cb-context-" + script.id;
     var toggle = el("button", { type: "button", class: "cb-context-toggle", "aria-expanded": "false", "aria-controls": list.id }, L.context);
