@@ -360,6 +360,8 @@ def test_accessibility_check(open_page: Callable[..., Page], base: str, scheme: 
     choice.click()
     expect(page.get_by_role("status").filter(has_text="2. 낮은 요금제 제안")).to_have_count(1)
     page.get_by_role("checkbox", name="약정 위약금을 안내한다").check()
+    page.get_by_role("button", name="상황과 목표").click()
+    expect(page.locator("[data-consult] .cb-context-list")).to_contain_text("요금 부담을 이유로 해지를 요청하는 고객")
     page.keyboard.press("1")
     expect(page.locator("[data-outcome=downgraded]")).to_be_visible()
     show_flowchart(page, 7)
@@ -368,7 +370,7 @@ def test_accessibility_check(open_page: Callable[..., Page], base: str, scheme: 
     violations = page.evaluate(
         """async () => {
             const result = await axe.run(
-                {include: [['.cb-script'], ['.cb-flow'], ['.cb-objections']]},
+                {include: [['[data-consult]'], ['.cb-script'], ['.cb-flow'], ['.cb-objections']]},
                 {resultTypes: ['violations']});
             return result.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
         }"""
@@ -653,3 +655,22 @@ def test_keys_pressed_while_a_hand_off_loads_win(open_page: Callable[..., Page],
     page.wait_for_timeout(500)
     expect_step(page, "compensate")  # the late answer does not pull the call elsewhere
     assert page.evaluate("location.hash") == "#path=open/compensate"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_accessibility_of_a_stale_script_handed_off(open_page: Callable[..., Page], base: str, scheme: str) -> None:
+    page = open_page(base + OUTAGE, width=400)
+    page.evaluate("scheme => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
+    expect(page.locator("[data-stale]")).to_be_visible()
+    page.keyboard.press("2")
+    expect_step(page, "offer-plan")
+    page.keyboard.press("1")
+    expect(page.locator("[data-outcome=downgraded]")).to_be_visible()
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run({include: [['[data-consult]'], ['.cb-flow']]}, {resultTypes: ['violations']});
+            return result.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }"""
+    )
+    assert violations == []

@@ -361,7 +361,11 @@
     } else if (this.root.parentNode !== this.source) {
       this.source.insertBefore(this.root, this.source.firstChild);
     }
-    this.root.classList.toggle("cb-consult-top", this.root.parentNode !== this.source);
+    var top = this.root.parentNode !== this.source;
+    this.root.classList.toggle("cb-consult-top", top);
+    // Under the page title the step heading is the next level down; in the script
+    // section it sits below "상담 단계" (h2). Screen readers list headings by level.
+    this.title.setAttribute("aria-level", top ? "2" : "3");
   };
 
   Consult.prototype.item = function () {
