@@ -158,7 +158,11 @@ def chart_id(nodes: dict[str, str], step_id: str) -> str:
 def test_a_hand_off_is_a_node_of_its_own_that_links_to_the_other_script(scripts: dict[str, Script]) -> None:
     script = scripts["script-outage"]
     order = script_order(script)
-    target = HandoffNode("요금 부담 해지 요청 상담 · 2. 낮은 요금제 제안", "../script-consult/#step-offer-plan")
+    target = HandoffNode(
+        "요금 부담 해지 요청 상담 · 2. 낮은 요금제 제안",
+        "../script-consult/#step-offer-plan",
+        "script-consult#offer-plan",
+    )
     chart = flowchart(script, order, handoffs={"script-consult#offer-plan": target})
     lines = chart.text.splitlines()
     nodes = [m.groups() for m in map(HANDOFF_NODE.match, lines) if m]
@@ -168,3 +172,30 @@ def test_a_hand_off_is_a_node_of_its_own_that_links_to_the_other_script(scripts:
     assert chart.handoffs == {"h0": {"go": "script-consult#offer-plan", "href": "../script-consult/#step-offer-plan"}}
     assert "  class h0 handoff" in lines
     assert set(chart.nodes.values()) == set(script.steps)  # a hand-off is no step of this script
+
+
+def test_branches_to_one_step_of_another_script_share_its_node(scripts: dict[str, Script]) -> None:
+    data = scripts["script-outage"].model_dump()
+    data["steps"]["compensate"].update(
+        outcome=None,
+        next=[{"when": "처음부터", "go": "script-consult"}, {"when": "첫 단계로", "go": "script-consult#open"}],
+    )
+    script = Script.model_validate(data)
+    start = HandoffNode(
+        "요금 부담 해지 요청 상담 · 1. 해지 이유 묻기", "../script-consult/#step-open", "script-consult#open"
+    )
+    chart = flowchart(
+        script,
+        script_order(script),
+        handoffs={
+            "script-consult": start,
+            "script-consult#open": start,
+            "script-consult#offer-plan": HandoffNode("이 사이트에 없는 스크립트", "", ""),
+        },
+    )
+    assert chart.handoffs == {
+        "h0": {"go": "", "href": ""},  # a script left out of the build: no id, no link
+        "h1": {"go": "script-consult#open", "href": "../script-consult/#step-open"},
+    }
+    edges = [m.groups() for m in map(HANDOFF_EDGE.match, chart.text.splitlines()) if m]
+    assert [(a, b) for a, _, b in edges] == [("n0", "h0"), ("n1", "h1"), ("n1", "h1")]

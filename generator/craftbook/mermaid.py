@@ -42,6 +42,8 @@ class HandoffNode:
 
     label: str  # `장애 후 해지 요청 상담 · 2. 장애 인정과 사과`
     href: str  # relative link to the step on the other script's page; "" if not in the build
+    go: str = ""  # `script-id#step`, the step named even where the branch names only the script;
+    # "" when the script is not in the build (its id must not reach the page)
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,14 @@ def flowchart(
                 if branch.go in node_of:
                     edges.append(f'  {node_of[step_id]} -->|"{label(branch.when)}"| {node_of[branch.go]}')
                 continue
-            if branch.go not in handoff_of:
+            target = handoffs.get(branch.go, HandoffNode(branch.go, "", branch.go))
+            key = target.go or target.label  # `script-b` and `script-b#start` are one node
+            if key not in handoff_of:
                 node = f"h{len(handoff_of)}"
-                handoff_of[branch.go] = node
-                target = handoffs.get(branch.go, HandoffNode(branch.go, ""))
+                handoff_of[key] = node
                 lines.append(f'  {node}[["{label("→ " + target.label)}"]]')
-                links[node] = {"go": branch.go, "href": target.href}
-            edges.append(f'  {node_of[step_id]} -->|"{label(branch.when)}"| {handoff_of[branch.go]}')
+                links[node] = {"go": target.go, "href": target.href}
+            edges.append(f'  {node_of[step_id]} -->|"{label(branch.when)}"| {handoff_of[key]}')
     lines += edges
     used = sorted({s.outcome for s in script.steps.values() if s.outcome})
     for outcome in used:

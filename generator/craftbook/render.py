@@ -359,8 +359,10 @@ class Renderer:
             for branch in step.next or []:
                 view = self.branch_view(doc, branch.when, branch.go, labels, path)
                 views.append(view)
-                if view.handoff and view.go not in handoff_nodes:
-                    handoff_nodes[view.go] = HandoffNode(view.target_label, view.href if view.available else "")
+                if view.handoff:
+                    handoff_nodes[branch.go] = HandoffNode(
+                        view.target_label, view.href, view.go if view.available else ""
+                    )
             branches[step_id] = views
         due = doc.reviewed + dt.timedelta(days=doc.review_every) if doc.reviewed else None
         return {
