@@ -126,3 +126,89 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as caught:
         load_library(tmp_path / "nope")
     assert "no such file or folder" in caught.value.report()
+
+
+SCRIPT_A = """\
+kind: script
+id: script-a
+title: 첫 스크립트
+summary: 다른 스크립트로 넘긴다
+start: open
+steps:
+  open:
+    say: 안녕하세요
+    next:
+      - when: 넘긴다
+        go: {go}
+"""
+
+SCRIPT_B = """\
+kind: script
+id: script-b
+title: 넘겨받는 스크립트
+summary: 넘겨받아 끝내거나 되돌려 보낸다
+start: open
+steps:
+  open:
+    say: 이어서 돕겠습니다
+    next:
+      - when: 되돌려 보낸다
+        go: {back}
+{end}"""
+
+
+def _handoff_library(tmp_path: Path, go: str, back: str, end: str = "") -> Path:
+    return _library_with(
+        tmp_path,
+        ("a.yaml", SCRIPT_A.format(go=go).encode()),
+        ("b.yaml", SCRIPT_B.format(back=back, end=end).encode()),
+    )
+
+
+def test_a_hand_off_ends_the_call_when_the_other_script_can_end(tmp_path: Path) -> None:
+    ending = "      - when: 끝낸다\n        go: done\n  done:\n    say: 감사합니다\n    outcome: resolved\n"
+    root = _handoff_library(tmp_path, "script-b", "script-a", ending)
+    library = load_library(root)
+    assert {"script-a", "script-b"} <= set(library.entries)
+    # A step whose only branch hands off is not a dead end, and B lists A as a backlink.
+    root = _handoff_library(tmp_path / "2", "script-b#done", "script-a#open", ending)
+    assert load_library(root).get("script-a") is not None
+
+
+def test_two_scripts_that_only_hand_off_to_each_other_never_end(tmp_path: Path) -> None:
+    root = _handoff_library(tmp_path, "script-b", "script-a")
+    message = (
+        "no path from {0} reaches an outcome, in that script or any it hands off to; "
+        "an agent handed off there could never close the consult"
+    )
+    assert _diagnostics(root) == [
+        f"a.yaml:11:13: error: steps.open.next[0].go: {message.format('script-b#open')}",
+        f"b.yaml:11:13: error: steps.open.next[0].go: {message.format('script-a#open')}",
+    ]
+
+
+def test_a_hand_off_into_a_step_that_cannot_end(tmp_path: Path) -> None:
+    # B can end from its start, but not from the step A enters at.
+    end = (
+        "      - when: 끝낸다\n        go: done\n"
+        "  loop:\n    say: 돌고 돈다\n    next:\n      - when: 다시\n        go: script-a\n"
+        "  done:\n    say: 감사합니다\n    outcome: resolved\n"
+    )
+    root = _handoff_library(tmp_path, "script-b#loop", "script-a", end)
+    diagnostics = _diagnostics(root)
+    assert diagnostics[0].startswith("a.yaml:11:13: error: steps.open.next[0].go: no path from script-b#loop")
+    assert any(d.startswith("b.yaml:") and "not reachable from start 'open'" in d for d in diagnostics)
+
+
+def test_one_file_checked_alone_reports_a_misspelt_step_but_not_other_scripts(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    text = SCRIPT_A.format(go="done") + "  done:\n    say: 끝\n    outcome: resolved\n"
+    path.write_text(text.replace("go: done", "go: dnoe", 1), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        load_library(path)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "a.yaml:11:13: error: steps.open.next[0].go: no step 'dnoe' (did you mean 'done'?)",
+        "a.yaml:12:3: error: steps.done: not reachable from start 'open'; add a branch that goes to it or remove it",
+    ]
+    path.write_text(SCRIPT_A.format(go="script-elsewhere"), encoding="utf-8")
+    assert list(load_library(path).entries) == ["script-a"]

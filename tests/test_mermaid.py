@@ -10,8 +10,9 @@ from typing import get_args
 
 import pytest
 from craftbook.library import load_library
-from craftbook.mermaid import OUTCOME_STYLE, flow_island, flowchart, label
+from craftbook.mermaid import OUTCOME_STYLE, HandoffNode, flow_island, flowchart, label
 from craftbook.models import Outcome, Script
+from craftbook.models.script import step_label
 from craftbook.render import script_order
 from craftbook.text import collapse
 from hypothesis import given
@@ -22,6 +23,8 @@ CONSULT = Path(__file__).parent / "fixtures" / "consult"
 LABEL = r"(?:[A-Za-z0-9 \uac00-\ud7a3\u3131-\u318e]|#[0-9]+;)*"
 NODE = re.compile(r'^  (n\d+)(\["|\(\[")(' + LABEL + r")(?:<br>(" + LABEL + r'))?("\]|"\]\))$')
 EDGE = re.compile(r'^  (n\d+) -->\|"(' + LABEL + r')"\| (n\d+)$')
+HANDOFF_NODE = re.compile(r'^  (h\d+)\[\["(' + LABEL + r')"\]\]$')
+HANDOFF_EDGE = re.compile(r'^  (n\d+) -->\|"(' + LABEL + r')"\| (h\d+)$')
 HOSTILE = [
     '"]--> n9["가짜"] click n0 call alert(1)',
     "<img src=x onerror=alert(1)><script>alert(1)</script>",
@@ -78,7 +81,9 @@ def test_nodes_follow_reading_order_with_neutral_ids(scripts: dict[str, Script])
     assert [m.group(1) for m in nodes] == [f"n{i}" for i in range(len(order))]
     for match, step_id in zip(nodes, order, strict=True):
         step = script.steps[step_id]
-        assert decode(match.group(3)) == f"{order.index(step_id) + 1}. {step_id}"
+        # The step's label, never its id: "1. 해지 이유 묻기" (a title) or the first words it says.
+        assert decode(match.group(3)) == step_label(step, order.index(step_id) + 1)
+        assert step_id not in decode(match.group(3))
         # Outcomes are the rounded ends of the chart and name their outcome.
         assert (match.group(2) == '(["') == bool(step.outcome)
 
@@ -148,3 +153,49 @@ def test_json_island_cannot_end_early(scripts: dict[str, Script]) -> None:
 
 def chart_id(nodes: dict[str, str], step_id: str) -> str:
     return next(n for n, s in nodes.items() if s == step_id)
+
+
+def test_a_hand_off_is_a_node_of_its_own_that_links_to_the_other_script(scripts: dict[str, Script]) -> None:
+    script = scripts["script-outage"]
+    order = script_order(script)
+    target = HandoffNode(
+        "요금 부담 해지 요청 상담 · 2. 낮은 요금제 제안",
+        "../script-consult/#step-offer-plan",
+        "script-consult#offer-plan",
+    )
+    chart = flowchart(script, order, handoffs={"script-consult#offer-plan": target})
+    lines = chart.text.splitlines()
+    nodes = [m.groups() for m in map(HANDOFF_NODE.match, lines) if m]
+    assert [(n, decode(text)) for n, text in nodes] == [("h0", "→ 요금 부담 해지 요청 상담 · 2. 낮은 요금제 제안")]
+    edges = [m.groups() for m in map(HANDOFF_EDGE.match, lines) if m]
+    assert [(a, decode(w), b) for a, w, b in edges] == [("n0", "요금이 부담스럽다고 한다", "h0")]
+    assert chart.handoffs == {"h0": {"go": "script-consult#offer-plan", "href": "../script-consult/#step-offer-plan"}}
+    assert "  class h0 handoff" in lines
+    assert set(chart.nodes.values()) == set(script.steps)  # a hand-off is no step of this script
+
+
+def test_branches_to_one_step_of_another_script_share_its_node(scripts: dict[str, Script]) -> None:
+    data = scripts["script-outage"].model_dump()
+    data["steps"]["compensate"].update(
+        outcome=None,
+        next=[{"when": "처음부터", "go": "script-consult"}, {"when": "첫 단계로", "go": "script-consult#open"}],
+    )
+    script = Script.model_validate(data)
+    start = HandoffNode(
+        "요금 부담 해지 요청 상담 · 1. 해지 이유 묻기", "../script-consult/#step-open", "script-consult#open"
+    )
+    chart = flowchart(
+        script,
+        script_order(script),
+        handoffs={
+            "script-consult": start,
+            "script-consult#open": start,
+            "script-consult#offer-plan": HandoffNode("이 사이트에 없는 스크립트", "", ""),
+        },
+    )
+    assert chart.handoffs == {
+        "h0": {"go": "", "href": ""},  # a script left out of the build: no id, no link
+        "h1": {"go": "script-consult#open", "href": "../script-consult/#step-open"},
+    }
+    edges = [m.groups() for m in map(HANDOFF_EDGE.match, chart.text.splitlines()) if m]
+    assert [(a, b) for a, _, b in edges] == [("n0", "h0"), ("n1", "h1"), ("n1", "h1")]

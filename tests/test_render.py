@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
+from craftbook import labels
 from craftbook.library import load_library
+from craftbook.models import KINDS
 from craftbook.render import PAGE_SIZE, Renderer, RenderOptions, doc_path, slugify, sort_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -97,3 +100,26 @@ def test_korean_slugs_and_sorting() -> None:
     assert slugify("QA 캘리브레이션!") == "qa-캘리브레이션"
     titles = ["하나", "가나", "다람쥐", "나무", "Apple"]
     assert sorted(titles, key=sort_key) == ["Apple", "가나", "나무", "다람쥐", "하나"]
+
+
+def test_the_agent_track_lists_scripts_first(pages: dict[str, str]) -> None:
+    # An agent opens a track mid-call for a script; other roles keep the contract's order.
+    headings = [line for line in pages["roles/agent/index.md"].splitlines() if line.startswith("## ")]
+    assert headings == ["## 상담 스크립트 (1)", "## 교육안 (1)"]
+    assert labels.track_kinds("agent")[0] == "script"
+    assert labels.track_kinds("trainer") == KINDS
+
+
+def test_home_page_starts_with_the_role_cards(pages: dict[str, str]) -> None:
+    home = pages["index.md"]
+    assert home.index('class="cb-tracks"') < home.index("챗봇이 단순 문의를")
+    assert "grid cards" not in home  # one box per role, not a card inside a card
+    assert home.count('<a class="cb-track" data-role=') == 5
+
+
+def test_a_script_page_shows_step_labels_never_step_ids(pages: dict[str, str]) -> None:
+    page = pages["scripts/script-price.md"]
+    visible = re.sub(r'<[^>]*>|"[^"]*"', " ", page.split("## 상담 단계", 1)[1])  # text, not attributes
+    for step_id in ["open", "offer-plan", "close-retained", "close-cancel"]:
+        assert not re.search(rf"(?<![\w-]){step_id}(?![\w-])", visible), step_id
+    assert "→ 2. 사용량에 맞는 요금제를 안내해 드릴게요" in page

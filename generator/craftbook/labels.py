@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import KIND_SPECS
+from .models import KIND_SPECS, KINDS
 
 KIND_DIR = {spec.name: spec.site_folder for spec in KIND_SPECS}  # URL folder of each kind's pages
 KIND_LABEL = {spec.name: spec.label for spec in KIND_SPECS}
@@ -14,6 +14,17 @@ ROLE_LABEL = {
     "agent": "상담사",
 }
 ROLE_TRACK_ORDER = ("trainer", "qa", "supervisor", "manager", "agent")
+# The kinds a role track lists first: what the role reaches for during its work. An agent
+# opens a script mid-call; lessons and playbooks can wait. Other kinds follow in KINDS order.
+TRACK_KINDS_FIRST: dict[str, tuple[str, ...]] = {"agent": ("script",)}
+
+
+def track_kinds(role: str) -> tuple[str, ...]:
+    """The kinds of a role's track page, in the order it lists them."""
+    first = TRACK_KINDS_FIRST.get(role, ())
+    return first + tuple(kind for kind in KINDS if kind not in first)
+
+
 OUTCOME_LABEL = {
     "retained": "유지",
     "downgraded": "요금제 변경",

@@ -24,10 +24,12 @@ from .models import (
     DocumentBase,
     Edition,
     Lesson,
+    Script,
     document_rules,
     references,
     reserved_id_problem,
 )
+from .models.script import handoffs
 
 Audience = Literal["public", "members"]
 
@@ -133,6 +135,8 @@ def cross_file_rules(library: Library) -> list[Diagnostic]:
     ids = list(library.entries)
     for entry in library:
         for path, ref, required in references(entry.doc):
+            if isinstance(entry.doc, Script) and path[-1] == "go":
+                continue  # a hand-off: _script_handoffs checks it, step included
             target = library.get(ref)
             where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path)
             where = where.replace(".[", "[")
@@ -144,8 +148,105 @@ def cross_file_rules(library: Library) -> list[Diagnostic]:
             else:
                 continue
             diagnostics.append(_diagnostic(entry.file, (path, message, False)))
+    diagnostics += _script_handoffs(library)
     diagnostics += _prerequisite_cycles(library)
     diagnostics += _edition_numbers(library)
+    return diagnostics
+
+
+def _where(path: tuple[object, ...]) -> str:
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def _script_handoffs(library: Library, *, complete: bool = True) -> list[Diagnostic]:
+    """Branches that hand the call to another script: the script exists, has the step,
+    and from where the call enters it some path reaches an outcome.
+
+    A `go` that is not a step of its own script is read as a script id (models.script),
+    so a misspelt step arrives here: when it is close to one of the script's steps it is
+    reported as the missing step it most likely is. With `complete=False` (one file
+    checked on its own) only those near misses are reported: the other scripts are not
+    there to look at.
+    """
+    diagnostics: list[Diagnostic] = []
+    scripts = {e.id: e for e in library if isinstance(e.doc, Script)}
+    # Each hand-off whose target is sound: the script it is in, its key path, and the
+    # (script, step) where the call enters the other script.
+    located: list[tuple[Entry, tuple[str, str, int, str], tuple[str, str]]] = []
+    for entry in scripts.values():
+        doc = entry.doc
+        assert isinstance(doc, Script)
+        for path, target in handoffs(doc):
+            where = _where(path)
+            go = (doc.steps[path[1]].next or [])[path[3]].go
+            other = library.entries.get(target.script)
+            message = None
+            if other is None:
+                others = [s for s in scripts if s != doc.id]
+                near = did_you_mean(go, list(doc.steps)) if target.step is None else ""
+                if near:
+                    message = f"{where}: no step {go!r}{near}"
+                elif complete and target.step is not None:
+                    near = did_you_mean(target.script, others)
+                    message = f"{where}: no script {target.script!r} to hand off to{near}"
+                elif complete:
+                    message = (
+                        f"{where}: no step or script {go!r}; expected a step of this script, "
+                        f"another script's id or `script-id#step-id`{did_you_mean(go, others)}"
+                    )
+            elif not isinstance(other.doc, Script):
+                message = f"{where}: {target.script!r} is a {other.doc.kind}, expected a script to hand off to"
+            elif target.step is not None and target.step not in other.doc.steps:
+                message = (
+                    f"{where}: script {target.script!r} has no step {target.step!r}"
+                    f"{did_you_mean(target.step, list(other.doc.steps))}"
+                )
+            if message:
+                diagnostics.append(_diagnostic(entry.file, (path, message, False)))
+                continue
+            if other is not None and isinstance(other.doc, Script):
+                located.append((entry, path, (target.script, target.step or other.doc.start)))
+    # From every step some path reaches an outcome, across scripts: a hand-off is a way
+    # to end only if the script it enters can end from there.
+    edges: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    endings: list[tuple[str, str]] = []
+    for script_id, entry in scripts.items():
+        doc = entry.doc
+        assert isinstance(doc, Script)
+        for step_id, step in doc.steps.items():
+            node = (script_id, step_id)
+            edges.setdefault(node, [])
+            if step.outcome:
+                endings.append(node)
+            for branch in step.next or []:
+                if branch.go in doc.steps and "#" not in branch.go:
+                    edges[node].append((script_id, branch.go))
+    for entry, path, target in located:
+        edges[(entry.id, path[1])].append(target)
+    reverse: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for source, targets in edges.items():
+        for target in targets:
+            reverse.setdefault(target, []).append(source)
+    can_finish = set(endings)
+    queue = list(endings)
+    while queue:
+        for source in reverse.get(queue.pop(), []):
+            if source not in can_finish:
+                can_finish.add(source)
+                queue.append(source)
+    for entry, path, target in located:
+        if target not in can_finish and target in edges:  # a missing start is reported on its own
+            diagnostics.append(
+                _diagnostic(
+                    entry.file,
+                    (
+                        path,
+                        f"{_where(path)}: no path from {target[0]}#{target[1]} reaches an outcome, in that "
+                        "script or any it hands off to; an agent handed off there could never close the consult",
+                        False,
+                    ),
+                )
+            )
     return diagnostics
 
 
@@ -272,6 +373,8 @@ def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
         library.entries[doc.id] = Entry(doc, loaded)
     if root.is_dir():
         diagnostics += cross_file_rules(library)
+    else:
+        diagnostics += _script_handoffs(library, complete=False)
     if diagnostics:
         raise ValidationFailed(diagnostics)
     library.put_in_order()

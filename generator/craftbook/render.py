@@ -25,9 +25,10 @@ from markupsafe import Markup
 
 from . import labels, urls
 from .library import Library
-from .mermaid import flow_island
+from .mermaid import HandoffNode, flow_island
 from .models import KINDS, SPEC_BY_KIND, DocumentBase, Edition, Lesson, Script
 from .models import references as all_references
+from .models.script import compliance_lines, handoff, step_labels
 from .text import attr, escape_inline, html_text, render_markdown, safe_url
 
 PAGE_SIZE = 50
@@ -267,11 +268,32 @@ def _plain_text(value: Any) -> bool:
     return value is None or isinstance(value, int | bool)
 
 
+@dataclass(frozen=True)
+class BranchView:
+    """One branch of a script step as its page shows it.
+
+    `go` is what consult mode follows: a step id, or `script-id#step` (always with the
+    step) for a hand-off; `href` the link for the page without JavaScript.
+    """
+
+    when: str
+    go: str
+    href: str
+    target_label: str  # `4. 이용 내역 확인`, or `장애 후 해지 요청 상담 · 2. 장애 인정과 사과`
+    handoff: bool = False
+    available: bool = True  # False: the other script is not in this build
+    script: str = ""
+    step: str = ""
+    script_title: str = ""
+    step_label: str = ""
+
+
 class Renderer:
     def __init__(self, library: Library, options: RenderOptions) -> None:
         self.options = options
         self.site = SiteIndex.build(library)
         self.env = make_environment(options.templates)
+        self._step_labels: dict[str, dict[str, str]] = {}
 
     # -- one document -------------------------------------------------------
 
@@ -310,12 +332,71 @@ class Renderer:
                 clock += item.minutes
             return {"starts": starts}
         if isinstance(doc, Script):
-            order = script_order(doc)
-            return {"order": order, "flow": flow_island(doc, order)}
+            return self.script_context(doc)
         if isinstance(doc, Edition):
             picks = [(p, self.site.library.get(p.ref)) for p in doc.picks]
             return {"picks": [(p, d) for p, d in picks if d is not None]}
         return {}
+
+    def script_labels(self, doc: Script) -> dict[str, str]:
+        """Step id → `4. 이용 내역 확인`, in the page's reading order (computed once per script)."""
+        if doc.id not in self._step_labels:
+            self._step_labels[doc.id] = step_labels(doc, script_order(doc))
+        return self._step_labels[doc.id]
+
+    def script_context(self, doc: Script) -> dict[str, Any]:
+        """What a script page shows beyond its fields: step labels, where each compliance
+        line is said, each branch's target (in this script or handed off to another),
+        the flowchart, and the day it is due for review."""
+        path = doc_path(doc)
+        order = script_order(doc)
+        labels = self.script_labels(doc)
+        lines = compliance_lines(doc)
+        branches: dict[str, list[BranchView]] = {}
+        handoff_nodes: dict[str, HandoffNode] = {}
+        for step_id, step in doc.steps.items():
+            views = []
+            for branch in step.next or []:
+                view = self.branch_view(doc, branch.when, branch.go, labels, path)
+                views.append(view)
+                if view.handoff:
+                    handoff_nodes[branch.go] = HandoffNode(
+                        view.target_label, view.href, view.go if view.available else ""
+                    )
+            branches[step_id] = views
+        due = doc.reviewed + dt.timedelta(days=doc.review_every) if doc.reviewed else None
+        return {
+            "order": order,
+            "labels": labels,
+            "lines": lines,
+            "placed": {s: [(i, line.text) for i, line in enumerate(lines) if s in line.at] for s in doc.steps},
+            "branches": branches,
+            "review_due": due,
+            "flow": flow_island(doc, order, labels=labels, handoffs=handoff_nodes),
+        }
+
+    def branch_view(self, doc: Script, when: str, go: str, labels: dict[str, str], path: str) -> BranchView:
+        target = handoff(doc, go)
+        if target is None:
+            return BranchView(when, go, f"#{urls.step_anchor(go)}", labels.get(go, go))
+        other = self.site.library.get(target.script)
+        if not isinstance(other, Script):
+            # Left out of this build (a draft, or members-only in a public build): say so
+            # without its id or title, which this build must not show.
+            return BranchView(when, go, "", "이 사이트에 없는 스크립트", handoff=True, available=False)
+        step = target.step or other.start
+        step_label = self.script_labels(other).get(step, "")
+        return BranchView(
+            when=when,
+            go=f"{other.id}#{step}",
+            href=f"{urls.relative_url(doc_path(other), path)}#{urls.step_anchor(step)}",
+            target_label=f"{other.title} · {step_label}",
+            handoff=True,
+            script=other.id,
+            step=step,
+            script_title=other.title,
+            step_label=step_label,
+        )
 
     # -- listings ------------------------------------------------------------
 
@@ -396,7 +477,7 @@ class Renderer:
         template = self.env.get_template("track.md.j2")
         docs = self.site.by_role.get(role, [])
         groups = []
-        for kind in KINDS:
+        for kind in labels.track_kinds(role):
             of_kind = sorted((d for d in docs if d.kind == kind), key=lambda d: sort_key(d.title))
             if not of_kind:
                 continue

@@ -198,6 +198,16 @@ def render_markdown(text: str) -> Markup:
     return Markup(f'<div class="cb-md">\n{body}\n</div>')
 
 
+# Tags that end a block of text: a space between their words; inline tags join words.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|br|h[1-6]|blockquote|pre|table|tr|td|th|hr)\b[^>]*>")
+
+
+def plain_text(source: str) -> str:
+    """Markdown field → the words a reader sees, as one line of plain text (no markup)."""
+    rendered = _BLOCK_TAG.sub(" ", str(render_markdown(source)))
+    return collapse(html.unescape(re.sub(r"<[^>]*>", "", rendered)))
+
+
 def attr(value: object) -> Markup:
     """Text for an HTML attribute value (quotes included in the escaping)."""
     return Markup(html.escape(collapse(str(value)), quote=True))

@@ -10,6 +10,7 @@ links people saved and other tests rely on them.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from .models import KIND_SPECS, SPEC_BY_KIND
@@ -71,6 +72,21 @@ def url(source: str) -> str:
 
 def doc_url(kind: str, doc_id: str) -> str:
     return url(doc_source(kind, doc_id))
+
+
+def relative_url(target: str, here: str) -> str:
+    """The link from the page of source `here` to the page of source `target`, for raw HTML
+    (MkDocs rewrites `.md` links only in Markdown): `scripts/a.md`, `scripts/b.md` → `../b/`."""
+    to, start = url(target), url(here)
+    rel = posixpath.relpath(to or ".", start or ".")
+    if rel == ".":
+        return "./"
+    return f"{rel}/" if to.endswith("/") or not to else rel
+
+
+def step_anchor(step_id: str) -> str:
+    """The fragment of a script step on its page (`#step-open`); links people saved use it."""
+    return f"step-{step_id}"
 
 
 def built_file(source: str) -> str:

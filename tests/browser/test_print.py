@@ -1,4 +1,4 @@
-"""Lessons and scorecards print as handouts and forms on A4, in Chromium's print engine.
+"""Lessons, scorecards and scripts print as handouts and forms on A4, in Chromium's print engine.
 
 Checked in print media (what the print dialog lays out) and through `page.pdf()` itself:
 no site chrome, whole table rows, and the quiz answers on a page of their own.
@@ -87,5 +87,27 @@ def test_scorecard_prints_on_a4_with_whole_table_rows(page, site_url: str) -> No
         """() => [...document.querySelectorAll('.md-typeset__table')].map((el) => getComputedStyle(el).overflowX)"""
     )
     assert set(overflow) <= {"visible"}
+    pages = _pdf_pages(page.pdf(prefer_css_page_size=True))
+    assert pages and {(round(w), round(h)) for w, h in pages} == {A4_POINTS}
+
+
+SCRIPT = "scripts/script-price/"
+
+
+def test_a_script_prints_every_step_by_its_label_on_a4(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    _open(page, site_url + SCRIPT, "screen")
+    assert page.locator("[data-consult]").is_visible()
+    assert page.locator(".cb-steps").is_hidden()  # consult mode shows one step at a time
+    page.emulate_media(media="print")
+    assert page.locator("[data-consult]").is_hidden()
+    titles = page.locator(".cb-step-title").all_inner_texts()
+    assert len(titles) == 4 and all(t.strip() for t in titles)
+    assert titles[1] == "2. 사용량에 맞는 요금제를 안내해 드릴게요"
+    for step_id in ["open", "offer-plan", "close-retained", "close-cancel"]:
+        assert not any(step_id in t for t in titles)
+    assert page.locator(".cb-compliance-block").is_visible()
+    assert page.locator(".cb-context").is_visible()  # scenario and goal, folded on screen
+    assert page.locator(".cb-flow-list").is_visible()  # the step list stands in for the chart
+    assert "→ 2. 사용량에 맞는 요금제를 안내해 드릴게요" in page.locator(".cb-steps").inner_text()
     pages = _pdf_pages(page.pdf(prefer_css_page_size=True))
     assert pages and {(round(w), round(h)) for w, h in pages} == {A4_POINTS}
