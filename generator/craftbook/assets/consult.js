@@ -22,6 +22,7 @@
     say: "말하기",
     listen: "들을 것",
     tip: "팁",
+    must: "반드시 지킬 것 (QA 치명 항목)",
     copy: "복사",
     copied: "복사됨",
     copiedNews: "말할 문장을 복사했습니다.",
@@ -360,6 +361,8 @@
       var block = self.part(step, ".cb-" + part, "cb-current-" + part, L[part]);
       if (block) current.appendChild(block);
     });
+    var must = this.mustSay(step);
+    if (must) current.appendChild(must);
 
     if (step.branches.length) {
       var choices = el("div", { class: "cb-choices", role: "group", "aria-label": L.choices });
@@ -400,6 +403,22 @@
     var body = original.cloneNode(true);
     body.querySelectorAll("[id]").forEach(function (node) { node.removeAttribute("id"); });
     block.appendChild(body);
+    return block;
+  };
+
+  /* The critical QA criteria that grade this step (script.md.j2 lists every criterion
+     that grades it): in consult mode they are what the agent must not miss here. */
+  Consult.prototype.mustSay = function (step) {
+    var items = step.section.querySelectorAll(".cb-graded li[data-critical]");
+    if (!items.length) return null;
+    var block = el("div", { class: "cb-current-must", "data-must-say": "" });
+    block.appendChild(el("span", { class: "cb-label" }, L.must));
+    var list = el("ul");
+    items.forEach(function (item) {
+      var text = item.querySelector(".cb-graded-text");
+      list.appendChild(el("li", {}, text ? text.textContent : item.textContent));
+    });
+    block.appendChild(list);
     return block;
   };
 
