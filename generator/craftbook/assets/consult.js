@@ -357,12 +357,12 @@
       say.querySelector(".cb-label").after(copy);
       current.appendChild(say);
     }
+    var must = this.mustSay(step);  // right under the line to say: what must not be missed here
+    if (must) current.appendChild(must);
     ["listen", "tip"].forEach(function (part) {
       var block = self.part(step, ".cb-" + part, "cb-current-" + part, L[part]);
       if (block) current.appendChild(block);
     });
-    var must = this.mustSay(step);
-    if (must) current.appendChild(must);
 
     if (step.branches.length) {
       var choices = el("div", { class: "cb-choices", role: "group", "aria-label": L.choices });
