@@ -23,8 +23,9 @@ class Roleplay(Model):
     customer: PlainText | None = Field(None, description="The customer's situation and mood, as the trainees see it.")
     hidden_motive: PlainText | None = Field(
         None,
-        description="What the customer really wants and does not say at first; only in the facilitator's "
-        "guide (and on the customer's card), never in the trainee handout.",
+        description="What only the facilitator and the customer's actor know: the real reason behind the "
+        "request, or how the customer answers a good move. In the facilitator's guide, never in the "
+        "trainee handout.",
     )
     agent_goal: PlainText | None = None
     script: Id | None = Field(None, description="Id of a script.")
