@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = pytest.mark.browser
 
 SCORECARD = "scorecards/qa-retention/"
@@ -230,6 +232,28 @@ def test_the_result_is_copied_as_korean_text(open_page: Callable[..., Page], bas
     assert all(urlsplit(u).hostname == "127.0.0.1" for u in page.requests)  # type: ignore[attr-defined]
 
 
+def test_copy_works_on_a_plain_http_intranet_address(browser: Any, base: str) -> None:
+    """No Clipboard API on plain http: the selection fallback must still copy the result."""
+    port = urlsplit(base).port
+    rules = "--host-resolver-rules=MAP craftbook.intranet 127.0.0.1"
+    intranet = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, rules], headless=True)
+    try:
+        page = intranet.new_context(locale="ko-KR").new_page()
+        page.goto(f"http://craftbook.intranet:{port}/{SCORECARD}")
+        assert page.evaluate("window.isSecureContext || Boolean(navigator.clipboard)") is False
+        start(page)
+        pick(page, "open-question", "60")
+        page.locator(".cb-sc-result [data-score-action=copy]").click()
+        expect(page.locator(".cb-sc-result [data-score-action=copy]")).to_have_text("✓ 결과 복사")
+        expect(page.locator(".cb-copy-buffer")).to_have_count(0)
+        reader = intranet.new_context(permissions=["clipboard-read"]).new_page()
+        reader.goto(base)
+        copied = reader.evaluate("navigator.clipboard.readText()")
+        assert "- 1.1 해지 사유를 열린 질문으로 확인했는가: 60/60" in copied.splitlines()
+    finally:
+        intranet.close()
+
+
 def test_scores_survive_a_reload_in_the_tab_but_not_another_tab_or_a_reset(
     open_page: Callable[..., Page], base: str
 ) -> None:
@@ -354,3 +378,23 @@ def test_a_critical_criterion_is_a_must_say_item_in_consult_mode(open_page: Call
     page.keyboard.press("1")  # on to the reason: graded, but by no critical criterion
     expect(page.locator("[data-consult] [data-step-id]")).to_have_attribute("data-step-id", "ask-reason")
     expect(must).to_have_count(0)
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_accessibility_check_while_scoring(open_page: Callable[..., Page], starter: str, scheme: str) -> None:
+    page = open_page(starter + STARTER_SCORECARD, width=400)
+    page.evaluate("scheme => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
+    start(page)
+    page.locator('tr[data-criterion="recording-notice"] input[value="0"]').check()  # a critical failure shows
+    page.locator('tr[data-criterion="tailored-proposal"] input[data-score-na]').check()
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run({include: [['.cb-scorecard']]}, {resultTypes: ['violations']});
+            return result.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }"""
+    )
+    assert violations == []

@@ -41,7 +41,8 @@
     privacy: "점수와 의견은 이 브라우저 탭에만 남고 어디에도 전송되지 않습니다. 탭을 닫으면 지워집니다.",
     scoreLabel: "점수",
     points: "점",
-    heading: "평가 결과"
+    heading: "평가 결과",
+    preview: "복사할 결과 미리 보기"
   };
   var FIELDS = [
     ["evaluator", "평가자"],
@@ -284,7 +285,8 @@
     actions.appendChild(el("button", { type: "button", class: "cb-btn", "data-score-action": "copy" }, L.copy));
     actions.appendChild(el("button", { type: "button", class: "cb-btn", "data-score-action": "reset" }, L.reset));
     this.result.appendChild(actions);
-    this.preview = el("pre", { class: "cb-sc-preview", "data-result-text": "" });
+    // Focusable: it scrolls, and a keyboard user must be able to scroll it too.
+    this.preview = el("pre", { class: "cb-sc-preview", "data-result-text": "", tabindex: "0", "aria-label": L.preview });
     this.result.appendChild(this.preview);
     this.result.appendChild(el("p", { class: "cb-sc-privacy" }, L.privacy));
     this.live = el("p", { class: "cb-sr-only", role: "status", "aria-live": "polite" });
