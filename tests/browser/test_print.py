@@ -132,6 +132,7 @@ def test_lesson_pdf_is_the_facilitators_guide_with_a_footer_on_every_page(page, 
 def test_handout_pdf_has_no_notes_motives_or_answers(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
     _open(page, site_url + LESSON, "screen")
     page.locator("a[data-handout-link]").click()
+    page.wait_for_load_state("load")  # the footer's title and address are set once the page has loaded
     assert page.url == site_url + HANDOUT
     page.emulate_media(media="print")
     pages = _pdf(page)
