@@ -13,6 +13,12 @@ from pathlib import Path
 
 import pytest
 from craftbook.build import BuildOptions, build
+from hypothesis import settings
+
+# Speed is measured in benchmarks, never asserted in tests: Hypothesis' per-example deadline
+# is a timing assertion that fails on a loaded 2-core machine, so it is off everywhere.
+settings.register_profile("craftbook", deadline=None)
+settings.load_profile("craftbook")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

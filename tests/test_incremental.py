@@ -250,3 +250,32 @@ def test_an_edit_that_keeps_the_size_and_the_mtime_is_still_seen(library: Path, 
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     assert bench.warm() == bench.cold()
     assert bench.cache.last_parsed == [path.relative_to(library).as_posix()]
+
+
+def test_coaching_links_follow_edits_of_the_scorecard_the_script_and_the_lesson(tmp_path: Path) -> None:
+    """A script step lists the criteria that grade it and a lesson those it prepares for:
+    their pages must follow an edit of the scorecard, and the scorecard's must follow
+    an edit of the script (a step's label) or the lesson (its title)."""
+    playbooks = Path(shutil.copytree(FIXTURES / "minimal", tmp_path / "playbooks"))
+    bench = Workbench(playbooks, tmp_path)
+    bench.warm()
+    scorecard = playbooks / "scorecard.yaml"
+    text = scorecard.read_text(encoding="utf-8")
+    scorecard.write_text(
+        text.replace("script: script-price#offer-plan", "script: script-price#close-retained").replace(
+            "        lesson: lesson-diagnosis\n", ""
+        ),
+        encoding="utf-8",
+    )
+    warm = bench.warm()
+    assert {("document", "script-price"), ("document", "lesson-diagnosis")} <= bench.rendered
+    assert warm == bench.cold()
+    page = warm["scripts/script-price.md"].decode()
+    assert page.count('class="cb-graded"') == 2 and "#c-offer" in page
+    assert "이 교육안이 준비하는 평가 항목" not in warm["lessons/lesson-diagnosis.md"].decode()
+    edit(playbooks / "lesson.yaml", {"title": "고친 교육안 제목"})
+    edit(playbooks / "script.yaml", {"title": "고친 스크립트 제목"})
+    warm = bench.warm()
+    assert ("document", "qa-retention") in bench.rendered
+    assert warm == bench.cold()
+    assert "고친 스크립트 제목 › " in warm["scorecards/qa-retention.md"].decode()

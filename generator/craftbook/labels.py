@@ -50,3 +50,11 @@ METHOD_LABEL = {
 }
 CHANNEL_LABEL = {"call": "전화", "chat": "채팅", "email": "이메일", "messenger": "메신저"}
 REVIEW_LABEL = {"fresh": "최신", "stale": "검토 필요", "unknown": "검토일 없음"}
+
+# Quiz choices are marked 가, 나, 다 … on screen, on paper and in the answer key alike.
+CHOICE_MARKERS = "가나다라마바사아자차카타파하"
+
+
+def choice_markers(index: int) -> str:
+    """The marker of choice `index` (0-based): 가, 나, 다 …; past 하, its number."""
+    return CHOICE_MARKERS[index] if 0 <= index < len(CHOICE_MARKERS) else str(index + 1)

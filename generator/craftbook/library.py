@@ -21,6 +21,7 @@ from .models import (
     KINDS,
     MODEL_BY_KIND,
     RESERVED_IDS,
+    SPEC_BY_KIND,
     DocumentBase,
     Edition,
     Lesson,
@@ -149,6 +150,9 @@ def cross_file_rules(library: Library) -> list[Diagnostic]:
                 continue
             diagnostics.append(_diagnostic(entry.file, (path, message, False)))
     diagnostics += _script_handoffs(library)
+    for entry in library:
+        problems = SPEC_BY_KIND[entry.doc.kind].library_rules(entry.doc, library.get)
+        diagnostics += [_diagnostic(entry.file, p) for p in problems]
     diagnostics += _prerequisite_cycles(library)
     diagnostics += _edition_numbers(library)
     return diagnostics

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from . import labels, urls
 from .library import Library
 from .mermaid import HandoffNode, flow_island
-from .models import KINDS, SPEC_BY_KIND, DocumentBase, Edition, Lesson, Script
+from .models import KINDS, SPEC_BY_KIND, Criterion, DocumentBase, Edition, Lesson, Scorecard, Script, Section
 from .models import references as all_references
 from .models.script import compliance_lines, handoff, step_labels
 from .text import attr, escape_inline, html_text, render_markdown, safe_url
@@ -134,6 +134,30 @@ class Pagination:
         return numbers
 
 
+@dataclass(frozen=True)
+class Grade:
+    """One criterion of a scorecard, as other pages cite it."""
+
+    scorecard: Scorecard
+    criterion: Criterion
+    number: str  # "2.1": area 2, criterion 1 — how the form and the evaluator name it
+
+    @property
+    def anchor(self) -> str:
+        return criterion_anchor(self.criterion.id)
+
+
+def criterion_anchor(criterion_id: str) -> str:
+    """The fragment of a criterion's row on its scorecard page (ids appear only here)."""
+    return f"c-{criterion_id}"
+
+
+def numbered_criteria(sections: list[Section]) -> Iterator[tuple[str, Criterion]]:
+    for i, section in enumerate(sections, 1):
+        for j, criterion in enumerate(section.criteria, 1):
+            yield f"{i}.{j}", criterion
+
+
 @dataclass
 class SiteIndex:
     """Everything the pages need to know about each other, computed once."""
@@ -143,12 +167,24 @@ class SiteIndex:
     by_tag: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
     tag_slugs: dict[str, str] = field(default_factory=dict)
     backlinks: dict[str, list[DocumentBase]] = field(default_factory=lambda: defaultdict(list))
+    # Coaching links, from the current version of each scorecard: which criteria grade a
+    # script step (script id → step id → grades) and which a lesson prepares for.
+    graded_by: dict[str, dict[str, list[Grade]]] = field(default_factory=lambda: defaultdict(dict))
+    prepares_for: dict[str, list[Grade]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, library: Library) -> SiteIndex:
         index = cls(library)
         for entry in library:
             doc = entry.doc
+            if isinstance(doc, Scorecard):
+                for number, criterion in numbered_criteria(doc.sections):
+                    grade = Grade(doc, criterion, number)
+                    if criterion.script:
+                        script_id, step = criterion.script.split("#", 1)
+                        index.graded_by[script_id].setdefault(step, []).append(grade)
+                    if criterion.lesson:
+                        index.prepares_for[criterion.lesson].append(grade)
             for role in doc.all_roles:
                 index.by_role[role].append(doc)
             for tag in doc.tags:
@@ -200,6 +236,14 @@ class PageContext:
 
     def href(self, target: str) -> str:
         return relative_path(target, posixpath.dirname(self.path))
+
+    def url_href(self, target: str, fragment: str = "") -> str:
+        """A link for raw HTML, where MkDocs rewrites nothing: target's URL relative to this page's."""
+        here, there = urls.url(self.path), urls.url(target)
+        rel = relative_path(there.rstrip("/") or ".", here.rstrip("/") or ".")
+        if there.endswith("/") or not there:
+            rel = "./" if rel == "." else rel + "/"
+        return rel + (f"#{fragment}" if fragment else "")
 
     def link(self, doc_id: str) -> Markup:
         doc = self.site.library.get(doc_id)
@@ -314,28 +358,65 @@ class Renderer:
         path = doc_path(doc)
         template = self.env.get_template(SPEC_BY_KIND[doc.kind].template)
         backlinks = sorted(self.site.backlinks.get(doc.id, []), key=lambda d: sort_key(d.title))
+        page = PageContext(self.site, path)
         body = template.render(
             doc=doc,
-            page=PageContext(self.site, path),
+            page=page,
             review=review_state(doc, self.options.today),
             backlinks=backlinks[:BACKLINK_LIMIT],
             backlink_count=len(backlinks),
-            extra=self.kind_context(doc),
+            extra=self.kind_context(doc, page),
         )
         return front_matter(self.document_meta(doc)) + "\n" + body
 
-    def kind_context(self, doc: DocumentBase) -> dict[str, Any]:
+    def render_document_pages(self, doc: DocumentBase) -> dict[str, str]:
+        """A document's page and the pages that belong to it: a lesson's trainee handout,
+        each kept past version of a scorecard. They are left out of search (the document's
+        own page is what a search should find)."""
+        pages = {doc_path(doc): self.render_document(doc)}
+        hidden = {"description": " ".join(doc.summary.split()), "search": {"exclude": True}}
+        if isinstance(doc, Lesson):
+            path = urls.handout_source(doc.kind, doc.id)
+            page = PageContext(self.site, path)
+            body = self.env.get_template("lesson-handout.md.j2").render(
+                doc=doc, page=page, extra=self.kind_context(doc, page)
+            )
+            pages[path] = front_matter({"title": f"{doc.title} — 수강생용", **hidden}) + "\n" + body
+        if isinstance(doc, Scorecard):
+            for past in doc.history:
+                path = urls.version_source(doc.kind, doc.id, past.version)
+                page = PageContext(self.site, path)
+                body = self.env.get_template("scorecard-version.md.j2").render(
+                    doc=doc,
+                    past=past,
+                    page=page,
+                    form=self.scorecard_form(doc, past.sections, past.critical_fails, past.version, page),
+                )
+                pages[path] = front_matter({"title": f"{doc.title} — 버전 {past.version}", **hidden}) + "\n" + body
+        return pages
+
+    def kind_context(self, doc: DocumentBase, page: PageContext) -> dict[str, Any]:
         if isinstance(doc, Lesson):
             starts, clock = [], 0
             for item in doc.agenda:
                 starts.append(f"{clock // 60}:{clock % 60:02d}")
                 clock += item.minutes
-            return {"starts": starts}
+            prepares = [g for g in self.site.prepares_for.get(doc.id, []) if g.scorecard.id in self.site.library]
+            return {
+                "starts": starts,
+                "prepares": sorted(prepares, key=lambda g: (sort_key(g.scorecard.title), g.number)),
+                "handout": urls.handout_source(doc.kind, doc.id),
+            }
         if isinstance(doc, Script):
-            return self.script_context(doc)
+            return self.script_context(doc, page)
         if isinstance(doc, Edition):
             picks = [(p, self.site.library.get(p.ref)) for p in doc.picks]
             return {"picks": [(p, d) for p, d in picks if d is not None]}
+        if isinstance(doc, Scorecard):
+            return {
+                "form": self.scorecard_form(doc, doc.sections, doc.critical_fails, doc.version, page),
+                "versions": {past.version: urls.version_source(doc.kind, doc.id, past.version) for past in doc.history},
+            }
         return {}
 
     def script_labels(self, doc: Script) -> dict[str, str]:
@@ -344,10 +425,10 @@ class Renderer:
             self._step_labels[doc.id] = step_labels(doc, script_order(doc))
         return self._step_labels[doc.id]
 
-    def script_context(self, doc: Script) -> dict[str, Any]:
+    def script_context(self, doc: Script, page: PageContext) -> dict[str, Any]:
         """What a script page shows beyond its fields: step labels, where each compliance
         line is said, each branch's target (in this script or handed off to another),
-        the flowchart, and the day it is due for review."""
+        the QA criteria that grade each step, the flowchart, and the day it is due for review."""
         path = doc_path(doc)
         order = script_order(doc)
         labels = self.script_labels(doc)
@@ -373,6 +454,19 @@ class Renderer:
             "branches": branches,
             "review_due": due,
             "flow": flow_island(doc, order, labels=labels, handoffs=handoff_nodes),
+            "graded": {
+                step: [
+                    {
+                        "href": page.url_href(doc_path(g.scorecard), g.anchor),
+                        "scorecard": g.scorecard.title,
+                        "number": g.number,
+                        "text": g.criterion.text,
+                        "critical": g.criterion.critical,
+                    }
+                    for g in sorted(grades, key=lambda g: (sort_key(g.scorecard.title), g.number))
+                ]
+                for step, grades in self.site.graded_by.get(doc.id, {}).items()
+            },
         }
 
     def branch_view(self, doc: Script, when: str, go: str, labels: dict[str, str], path: str) -> BranchView:
@@ -397,6 +491,54 @@ class Renderer:
             script_title=other.title,
             step_label=step_label,
         )
+
+    def scorecard_form(
+        self, doc: Scorecard, sections: list[Section], critical_fails: str, version: int, page: PageContext
+    ) -> dict[str, Any]:
+        """The evaluation form of one version: areas and criteria numbered as the evaluator
+        names them, anchors in score order, and each criterion's script step and lesson as
+        links (raw HTML: URLs relative to the page)."""
+        areas = []
+        for i, section in enumerate(sections, 1):
+            rows = []
+            for j, criterion in enumerate(section.criteria, 1):
+                rows.append(
+                    {
+                        "number": f"{i}.{j}",
+                        "c": criterion,
+                        "anchor": criterion_anchor(criterion.id),
+                        "anchors": sorted(criterion.anchors.items()),
+                        "script": self._step_link(criterion, page),
+                        "lesson": self._lesson_link(criterion, page),
+                    }
+                )
+            areas.append({"number": i, "title": section.title, "weight": section.weight, "rows": rows})
+        critical = [row for area in areas for row in area["rows"] if row["c"].critical]
+        return {
+            "id": doc.id,
+            "title": doc.title,
+            "version": version,
+            "critical_fails": critical_fails,
+            "areas": areas,
+            "critical": critical,
+            "has_na": any(row["c"].na for area in areas for row in area["rows"]),
+        }
+
+    def _step_link(self, criterion: Criterion, page: PageContext) -> tuple[str, str] | None:
+        if not criterion.script:
+            return None
+        script_id, step = criterion.script.split("#", 1)
+        script = self.site.library.get(script_id)
+        if not isinstance(script, Script) or step not in script.steps:
+            return None  # left out of this build (draft or members-only)
+        step_name = self.script_labels(script)[step]
+        return page.url_href(doc_path(script), urls.step_anchor(step)), f"{script.title} › {step_name}"
+
+    def _lesson_link(self, criterion: Criterion, page: PageContext) -> tuple[str, str] | None:
+        lesson = self.site.library.get(criterion.lesson) if criterion.lesson else None
+        if lesson is None:
+            return None
+        return page.url_href(doc_path(lesson)), lesson.title
 
     # -- listings ------------------------------------------------------------
 
@@ -443,7 +585,7 @@ class Renderer:
         what, *args = unit
         if what == "document":
             doc = self.site.library.get(args[0])
-            return {doc_path(doc): self.render_document(doc)} if doc is not None else {}
+            return self.render_document_pages(doc) if doc is not None else {}
         if what == "listing":
             return self.render_kind_listing(args[0])
         if what == "track":

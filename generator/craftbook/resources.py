@@ -28,5 +28,5 @@ def starter_library() -> Path:
     return inside if inside.is_dir() else PACKAGE.parent.parent / "playbooks"
 
 
-EXTRA_CSS = ("assets/craftbook.css", "assets/consult.css", "assets/print.css")
-EXTRA_JAVASCRIPT = ("assets/consult.js", "assets/search-ko.js")
+EXTRA_CSS = ("assets/craftbook.css", "assets/consult.css", "assets/scorecard.css", "assets/print.css")
+EXTRA_JAVASCRIPT = ("assets/consult.js", "assets/search-ko.js", "assets/scorecard.js", "assets/print.js")

@@ -30,6 +30,16 @@ def doc_source(kind: str, doc_id: str) -> str:
     return f"{folder(kind)}/{doc_id}.md"
 
 
+def version_source(kind: str, doc_id: str, version: int) -> str:
+    """A past version of a scorecard, kept readable: `scorecards/<id>/v1/`."""
+    return f"{folder(kind)}/{doc_id}/v{version}.md"
+
+
+def handout_source(kind: str, doc_id: str) -> str:
+    """A lesson's trainee handout (no facilitator notes, motives or answers): `lessons/<id>/handout/`."""
+    return f"{folder(kind)}/{doc_id}/handout.md"
+
+
 def listing_source(kind: str) -> str:
     return f"{folder(kind)}/index.md"
 

@@ -28,6 +28,7 @@
     listen: "들을 것",
     tip: "팁",
     mustSay: "이 단계에서 반드시 안내",
+    must: "반드시 지킬 것 (QA 치명 항목)",
     copy: "복사",
     copied: "복사됨",
     copiedNews: "말할 문장을 복사했습니다.",
@@ -679,6 +680,8 @@
       must.appendChild(list);
       current.appendChild(must);
     }
+    var critical = this.criticalCriteria(step);  // what QA fails the call on, if missed here
+    if (critical) current.appendChild(critical);
     ["listen", "tip"].forEach(function (part) {
       var block = self.part(script, step, ".cb-" + part, "cb-current-" + part, L[part]);
       if (block) current.appendChild(block);
@@ -884,6 +887,22 @@
       });
     }
     block.appendChild(body);
+    return block;
+  };
+
+  /* The critical QA criteria that grade this step (script.md.j2 lists every criterion
+     that grades it): in consult mode they are what the agent must not miss here. */
+  Consult.prototype.criticalCriteria = function (step) {
+    var items = step.section.querySelectorAll(".cb-graded li[data-critical]");
+    if (!items.length) return null;
+    var block = el("div", { class: "cb-current-must", "data-must-say": "" });
+    block.appendChild(el("span", { class: "cb-label" }, L.must));
+    var list = el("ul");
+    items.forEach(function (item) {
+      var text = item.querySelector(".cb-graded-text");
+      list.appendChild(el("li", {}, text ? text.textContent : item.textContent));
+    });
+    block.appendChild(list);
     return block;
   };
 

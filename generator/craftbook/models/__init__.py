@@ -37,7 +37,7 @@ from .edition import Edition, Pick
 from .lesson import AgendaItem, Lesson, QuizItem, Roleplay
 from .resource import Resource
 from .role_playbook import Crafting, Metric, Practice, RolePlaybook, Shift
-from .scorecard import Criterion, Scorecard, Section
+from .scorecard import Change, Criterion, PastVersion, Scorecard, Section
 from .script import Branch, Objection, Script, Step
 
 # The order of the contract: listings, the home page, the schema and `craftbook new`.
@@ -77,6 +77,7 @@ __all__ = [
     "AgendaItem",
     "Branch",
     "Cadence",
+    "Change",
     "Channel",
     "Crafting",
     "Criterion",
@@ -91,6 +92,7 @@ __all__ = [
     "Model",
     "Objection",
     "Outcome",
+    "PastVersion",
     "Pick",
     "PlainText",
     "Practice",

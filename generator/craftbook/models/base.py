@@ -121,6 +121,10 @@ def _no_rules(doc: Any) -> list[Any]:
     return []
 
 
+def _no_library_rules(doc: Any, lookup: Callable[[str], Any]) -> list[Any]:
+    return []
+
+
 @dataclass(frozen=True)
 class KindSpec:
     """Everything Craftbook knows about one kind, declared once in the kind's module.
@@ -139,6 +143,9 @@ class KindSpec:
     scaffold: str  # the scaffold's body (str.format fields: common, role, number, date, ref)
     references: Callable[[Any], Iterator[Reference]] = _no_references  # beyond `related`
     rules: Callable[[Any], list[Any]] = _no_rules  # one-document rules beyond field types
+    # Rules that look inside the documents it references (lookup: id → document or None),
+    # beyond their existence and kind, which `references` already covers.
+    library_rules: Callable[[Any, Callable[[str], Any]], list[Any]] = _no_library_rules
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

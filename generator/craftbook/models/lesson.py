@@ -20,7 +20,13 @@ class AgendaItem(Model):
 
 class Roleplay(Model):
     scenario: PlainText
-    customer: PlainText | None = Field(None, description="The customer's situation and mood.")
+    customer: PlainText | None = Field(None, description="The customer's situation and mood, as the trainees see it.")
+    hidden_motive: PlainText | None = Field(
+        None,
+        description="What only the facilitator and the customer's actor know: the real reason behind the "
+        "request, or how the customer answers a good move. In the facilitator's guide, never in the "
+        "trainee handout.",
+    )
     agent_goal: PlainText | None = None
     script: Id | None = Field(None, description="Id of a script.")
 
@@ -88,7 +94,7 @@ agenda:                   # 진행 순서
   - minutes: 10
     method: lecture       # lecture, discussion, demo, role-play, practice, quiz, reflection
     activity: 도입
-    notes: |              # 강사용 메모 (Markdown, 없어도 됩니다)
+    notes: |              # 강사용 메모 (Markdown, 없어도 됩니다). 수강생용 인쇄본에는 빠집니다
       무엇을 왜 배우는지 짧게 설명합니다.
   - minutes: 15
     method: role-play
@@ -98,13 +104,14 @@ agenda:                   # 진행 순서
     activity: 확인 퀴즈
 roleplays:
   - scenario: 요금이 부담된다며 해지를 요청하는 고객
-    customer: 짜증이 난 고객      # 고객의 상황과 기분
+    customer: 짜증이 난 고객      # 고객의 상황과 기분 (수강생용 인쇄본에도 나옵니다)
+    hidden_motive: 쓰지 않는 부가서비스 요금이 아깝다   # 숨은 사유. 강사용에만 나옵니다
     agent_goal: 해지 사유를 두 번 이상 묻는다
     # script: script-id   # 연결할 상담 스크립트 id
 quiz:
   - question: 가장 먼저 할 일은?
     choices: [해지 접수, 사유 확인]   # 둘 이상
-    answer: 1             # 정답 번호. 0부터 셉니다 (0 = 첫 번째 보기)
+    answer: 1             # 정답 번호. 0부터 셉니다 (0 = 가, 1 = 나, 2 = 다 …)
     explanation: 사유를 알아야 알맞은 제안을 할 수 있습니다.
 materials: [역할 카드]     # 준비물
 """
