@@ -139,6 +139,7 @@ class KindSpec:
     scaffold: str  # the scaffold's body (str.format fields: common, role, number, date, ref)
     references: Callable[[Any], Iterator[Reference]] = _no_references  # beyond `related`
     rules: Callable[[Any], list[Any]] = _no_rules  # one-document rules beyond field types
+    blurb: str = ""  # one Korean sentence on the 문서 overview page: what this kind holds
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -114,4 +114,5 @@ SPEC = KindSpec(
     summary_hint="이 평가표가 무엇을 평가하는지 한 문단으로 씁니다. 목록과 검색에 보입니다.",
     scaffold=SCAFFOLD,
     rules=scorecard_rules,
+    blurb="QA 평가표입니다. 영역별 가중치, 평가 항목과 점수별 행동 기준, 평가자끼리 기준을 맞추는 방법을 담았습니다.",
 )
