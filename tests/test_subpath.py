@@ -33,7 +33,21 @@ PUBLIC_URL = "https://example.github.io/sub/"  # what site_url would be for repo
 
 
 class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the folder at /sub/ and nothing anywhere else."""
+    """Serves the folder at /sub/ and nothing anywhere else; a missing address under /sub/
+    gets the site's 404.html with status 404, as GitHub Pages answers."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not urlsplit(self.path).path.startswith(PREFIX) or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def translate_path(self, path: str) -> str:
         plain = unquote(urlsplit(path).path)

@@ -4,7 +4,8 @@
   Every feed of the site names this file (craftbook/feeds.py, relative to the feed, so it
   works under a sub-path); feed readers ignore it. The page says what a feed is, gives
   the address to copy into a reader and lists the entries. Everything it needs is inline:
-  no stylesheet, font or script is fetched from anywhere.
+  no stylesheet, font or script is fetched from anywhere. (In attributes of the page, `{`
+  starts an XPath expression: the copy button's script doubles its braces.)
 -->
 <xsl:stylesheet version="1.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -21,7 +22,9 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="color-scheme" content="light dark"/>
-        <title><xsl:value-of select="a:title"/> — 피드</title>
+        <!-- No icon: without this line the browser asks the server's root for favicon.ico. -->
+        <link rel="icon" href="data:,"/>
+        <title><xsl:value-of select="a:title"/> (구독용 피드)</title>
         <style>
           :root {
             --fg: #1f2330; --muted: #5c6170; --bg: #f5f6fa; --card: #ffffff; --line: #dcdfea;
@@ -90,7 +93,7 @@
             <p>이 페이지는 RSS 리더로 구독하는 피드입니다. 아래 주소를 복사해 RSS 리더(Feedly, Inoreader, NetNewsWire, Thunderbird 등)의 ‘구독 추가’에 붙여 넣으면, 새 글이 올라올 때마다 리더에서 받아 볼 수 있습니다.</p>
             <div class="address">
               <input id="feed-address" type="text" readonly="readonly" aria-label="피드 주소" value="{$self}" onfocus="this.select()"/>
-              <button type="button" data-copy-feed="" onclick="var i=document.getElementById('feed-address'),b=this;i.select();(navigator.clipboard?navigator.clipboard.writeText(i.value):Promise.reject()).catch(function(){document.execCommand('copy')}).then(function(){b.textContent='복사했습니다'})">주소 복사</button>
+              <button type="button" data-copy-feed="" onclick="var i=document.getElementById('feed-address'),b=this;i.select();(navigator.clipboard?navigator.clipboard.writeText(i.value):Promise.reject()).catch(function(){{document.execCommand('copy')}}).then(function(){{b.textContent='복사했습니다'}})">주소 복사</button>
             </div>
             <p class="links">
               <a href="{$home}">사이트에서 보기</a>
