@@ -56,3 +56,22 @@ def test_passes_the_pages_address_in_the_variable_mkdocs_yml_reads() -> None:
         return
     build = next(s for s in _steps("build") if "craftbook build" in s.get("run", ""))
     assert variable.group(1) in build["env"]
+
+
+def test_every_build_sets_site_url_pull_requests_too() -> None:
+    """Without site_url the 404 page loads its styles from / and shows unstyled under
+    /<repo>/; a pull request is built (not deployed) with the default Pages address."""
+    build = next(s for s in _steps("build") if "craftbook build" in s.get("run", ""))
+    value = build["env"]["CRAFTBOOK_SITE_URL"]
+    assert "steps.pages.outputs.base_url" in value
+    assert not value.replace(" ", "").endswith("||''}}"), "pull requests would build without site_url"
+    assert "format('https://{0}.github.io/{1}/', github.repository_owner, github.event.repository.name)" in value
+
+
+def test_passes_the_repository_address_for_the_edit_links() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    variable = re.search(r"^repo_url: !ENV \[(\w+),", config, re.MULTILINE)
+    assert variable is not None
+    assert re.search(r"^edit_uri: edit/main/docs/", config, re.MULTILINE)  # the YAML links drop docs/
+    build = next(s for s in _steps("build") if "craftbook build" in s.get("run", ""))
+    assert build["env"][variable.group(1)] == "${{ github.server_url }}/${{ github.repository }}"
