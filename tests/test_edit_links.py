@@ -6,6 +6,7 @@ their Markdown is in no repository."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from craftbook import urls
 from craftbook.build import BuildOptions, build
 from craftbook.library import load_library
 
-from tests.conftest import ROOT, STARTER
+from tests.conftest import FIXTURES, ROOT, STARTER
 
 pytestmark = pytest.mark.slow
 
@@ -49,9 +50,22 @@ def test_every_document_page_edits_its_yaml_file(site: Path) -> None:
         assert f"<code>{yaml_file}</code>" in html
 
 
-def test_hand_written_pages_keep_mkdocs_own_edit_link(site: Path) -> None:
-    assert edit_links(site, "guide.md") == {f"{REPO_URL}/edit/main/docs/guide.md"}
-    assert edit_links(site, "subscribe.md") == {f"{REPO_URL}/edit/main/docs/subscribe.md"}
+def test_hand_written_pages_keep_mkdocs_own_edit_link_and_shipped_pages_have_none(tmp_path: Path) -> None:
+    """docs/own.md is the organisation's: MkDocs' link edits it. 작성 가이드 and 구독 come
+    from the package when docs/ has none of that name: nothing in the repository to edit."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "minimal", project / "playbooks")
+    (project / "docs").mkdir()
+    (project / "docs" / "own.md").write_text("# 우리 팀 안내\n\n본문\n", encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRAFTBOOK_REPO_URL", REPO_URL)
+        site = build(BuildOptions(config_file=project / "mkdocs.yml", out=tmp_path / "site"))
+    assert edit_links(site, "own.md") == {f"{REPO_URL}/edit/main/docs/own.md"}
+    assert edit_links(site, "guide.md") == edit_links(site, "subscribe.md") == set()
+    entry = next(iter(load_library(project / "playbooks")))
+    page = urls.doc_source(entry.doc.kind, entry.id)
+    assert edit_links(site, page) == {f"{REPO_URL}/edit/main/playbooks/{entry.file.name}"}
 
 
 @pytest.mark.parametrize(
