@@ -5,6 +5,7 @@ per owner and per kind, the overdue list and the documents nobody can vouch for;
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from craftbook.cli import main
 from craftbook.library import load_library
 from craftbook.models import Resource
-from craftbook.render import RenderOptions, render_site
+from craftbook.render import REVIEW_LIST_LIMIT, RenderOptions, render_site
 from craftbook.review import TRUST_TARGET, Share, review_report, review_state
 
 TODAY = dt.date(2026, 12, 1)
@@ -125,3 +126,15 @@ def test_check_stale_prints_the_figures_of_the_review_page(library: Path, monkey
     cells = [cell.strip().replace("\\", "") for cell in row.strip("|").split("|")]
     assert cells == ["[나](../resources/res-b.md) · 추천 자료", "운영팀", reviewed(300), due, "120일"]
     assert "- [다](../resources/res-c.md) · 추천 자료 · 담당자 없음" in page
+
+
+def test_the_page_shows_the_first_entries_of_a_long_list_and_says_how_many_more(tmp_path: Path) -> None:
+    """The page must not grow with the library; `craftbook check --stale` prints every line."""
+    for i in range(REVIEW_LIST_LIMIT + 5):
+        (tmp_path / f"r{i:02d}.yaml").write_text(
+            f"kind: resource\nid: res-{i:02d}\ntitle: 자료 {i:02d}\nsummary: s\n", encoding="utf-8"
+        )
+    page = render_site(load_library(tmp_path), RenderOptions(today=TODAY))["review/index.md"]
+    no_owner = page.split("{ #no-owner }", 1)[1]
+    assert len(re.findall(r"(?m)^- ", no_owner)) == REVIEW_LIST_LIMIT
+    assert "그 밖에 5건이 더 있습니다. 전체 목록은 `craftbook check --stale`로 볼 수 있습니다." in no_owner

@@ -38,6 +38,7 @@ TAG_PAGE_SIZE = 100  # the tag index is paginated too: free-form tags grow with 
 PAGE_BAR_AROUND = 2  # the page bar shows the first, the last and this many either side
 TRACK_PREVIEW = 8
 BACKLINK_LIMIT = 20
+REVIEW_LIST_LIMIT = 20  # 검토 현황 shows this many of each list; check --stale prints them all
 TEMPLATES = Path(__file__).parent / "templates"
 Unit = tuple[str, ...]  # a group of pages rendered together; see Renderer.units
 
@@ -570,7 +571,7 @@ class Renderer:
         return (
             front_matter({"title": "검토 현황"})
             + "\n"
-            + template.render(report=report, page=PageContext(self.site, urls.REVIEW))
+            + template.render(report=report, page=PageContext(self.site, urls.REVIEW), limit=REVIEW_LIST_LIMIT)
         )
 
     def render_home(self) -> str:
