@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -111,7 +112,33 @@ def test_digest_lays_out_the_edition(public: dict[str, bytes]) -> None:
     hrefs = [a["href"] for t, a in page.elements if t == "a"]
     assert f"{SITE}playbooks/pb-qa-stale/" in hrefs
     assert f"{SITE}editions/edition-2026-11/" in hrefs  # read it on the web
-    assert f"{SITE}feed.xml" in hrefs and f"{SITE}subscribe/" in hrefs
+    assert f"{SITE}subscribe/" in hrefs
+    # An edition for QA evaluators: its footer offers the QA feed, which brings the next one.
+    assert f"{SITE}roles/qa/feed.xml" in hrefs and f"{SITE}feed.xml" not in hrefs
+
+
+def test_an_edition_for_everyone_links_the_site_feed(full: Library) -> None:
+    edition = full.get("edition-2026-11")
+    assert edition is not None and edition.all_roles == ["qa"]
+    library = full.select()
+    entry = library.entries[edition.id]
+    library.entries[edition.id] = replace(entry, doc=edition.model_copy(update={"roles": []}))
+    page = parse(
+        digest_files(library, RenderOptions(today=TODAY, site_url=SITE))["editions/edition-2026-11/email.html"]
+    )
+    feeds = [a["href"] for t, a in page.elements if t == "a" and "data-feed" in a]
+    assert feeds == [f"{SITE}feed.xml"]
+
+
+def test_korean_text_breaks_between_words_not_inside_them(public: dict[str, bytes]) -> None:
+    """Mail clients break Korean anywhere (권/한) unless told not to; many drop inherited
+    styles, so every cell that holds text says so itself."""
+    page = parse(public["editions/edition-2026-11/email.html"])
+    body = next(a for t, a in page.elements if t == "body")
+    assert "word-break:keep-all" in body["style"]
+    text_cells = [a for t, a in page.elements if t == "td" and "font-family" in a.get("style", "")]
+    assert len(text_cells) >= 5
+    assert all("word-break:keep-all" in a["style"] for a in text_cells)
 
 
 def test_untrusted_text_is_escaped(public: dict[str, bytes]) -> None:

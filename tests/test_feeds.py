@@ -46,12 +46,15 @@ def url(kinddir: str, doc_id: str) -> str:
     return f"{SITE}{kinddir}/{doc_id}/"
 
 
+TAG_FEEDS = ["tags/인정/feed.xml", "tags/코칭/feed.xml"]  # the public tags of tests/fixtures/hub
+
+
 def test_every_feed_is_written(public: dict[str, bytes]) -> None:
     expected = {"feed.xml", "feed.json"} | {f"roles/{r}/feed.xml" for r in labels.ROLE_TRACK_ORDER}
-    assert set(public) == expected
+    assert set(public) == expected | set(TAG_FEEDS)
 
 
-@pytest.mark.parametrize("path", ["feed.xml", *(f"roles/{r}/feed.xml" for r in labels.ROLE_TRACK_ORDER)])
+@pytest.mark.parametrize("path", ["feed.xml", *(f"roles/{r}/feed.xml" for r in labels.ROLE_TRACK_ORDER), *TAG_FEEDS])
 def test_atom_feeds_are_valid(public: dict[str, bytes], path: str) -> None:
     parsed = feedparser.parse(public[path])
     assert parsed.bozo == 0, parsed.get("bozo_exception")
@@ -223,3 +226,39 @@ def test_feed_keeps_only_the_newest_items(tmp_path: Path) -> None:
     assert len(ids) == MAX_ITEMS
     assert ids[0] == url("resources", f"res-{MAX_ITEMS + 4}")
     assert url("resources", "res-0") not in ids
+
+
+def test_each_tag_feed_holds_exactly_the_dated_documents_with_that_tag(full: Library, public: dict[str, bytes]) -> None:
+    published = full.select()
+    for tag, path in (("인정", "tags/인정/feed.xml"), ("코칭", "tags/코칭/feed.xml")):
+        root = ET.fromstring(public[path])
+        assert root.findtext(f"{ATOM}title") == f"Craftbook — 태그: {tag}"
+        assert root.find(f"{ATOM}link[@rel='alternate']").get("href") == f"{SITE}tags/{tag}/"  # type: ignore[union-attr]
+        expected = {
+            url(labels.KIND_DIR[e.doc.kind], e.id)
+            for e in published
+            if tag in e.doc.tags
+            and e.doc.status != "retired"
+            and (e.doc.reviewed or getattr(e.doc, "date", None) or getattr(e.doc, "published", None))
+        }
+        assert expected and set(entry_ids(public[path])) == expected
+
+
+def test_no_members_only_tag_gets_a_public_feed(
+    full: Library, public: dict[str, bytes], members: dict[str, bytes]
+) -> None:
+    public_tags = {t for e in full.select() for t in e.doc.tags}
+    assert {p.split("/")[1] for p in public if p.startswith("tags/")} == public_tags
+    assert set(members) >= set(public)
+
+
+@pytest.mark.parametrize("path", ["feed.xml", "roles/qa/feed.xml", "tags/인정/feed.xml"])
+def test_every_atom_feed_names_its_stylesheets_relative_to_itself(public: dict[str, bytes], path: str) -> None:
+    up = "../" * path.count("/")
+    head = public[path].decode("utf-8").split("<feed", 1)[0]
+    assert head.splitlines()[1:] == [
+        f'<?xml-stylesheet type="text/xsl" href="{up}assets/feed.xsl"?>',
+        f'<?xml-stylesheet type="text/css" href="{up}assets/feed.css"?>',
+    ]
+    help_link = ET.fromstring(public[path]).find(f"{ATOM}link[@rel='help']")
+    assert help_link is not None and help_link.get("href") == f"{SITE}subscribe/"

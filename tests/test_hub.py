@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 import feedparser
 import pytest
@@ -219,7 +220,9 @@ def test_check_stale_lists_stale_documents_and_succeeds(monkeypatch: pytest.Monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     report = check_library(HUB, stale=True)
     stale_lines = [line for line in report.splitlines() if ": stale: " in line]
-    assert stale_lines == ["pb-qa-stale.yaml: stale: pb-qa-stale (reviewed 2026-01-10, every 90 days; owner QA팀)"]
+    assert stale_lines == [
+        "pb-qa-stale.yaml: stale: pb-qa-stale (reviewed 2026-01-10, every 90 days; due 2026-04-10; owner QA팀)"
+    ]
     result = CliRunner().invoke(main, ["check", str(HUB), "--stale"])
     assert result.exit_code == 0, result.output
     assert "stale: pb-qa-stale" in result.output and "1 stale documents" in result.output
@@ -281,9 +284,10 @@ def test_every_page_links_the_feeds_in_its_head(sites: dict[str, Path]) -> None:
         for _, href in links:
             target = posixpath.normpath(posixpath.join(rel_dir, href))
             assert (site / target).is_file(), (path, href)
-        if str(path.relative_to(site)).startswith("roles/"):
-            role = path.relative_to(site).parts[1]
-            assert any(posixpath.normpath(posixpath.join(rel_dir, h)) == f"roles/{role}/feed.xml" for _, h in links)
+        parts = path.relative_to(site).parts
+        if parts[0] in ("roles", "tags") and len(parts) > 2:  # a role's pages, a tag's pages
+            feed = f"{parts[0]}/{parts[1]}/feed.xml"
+            assert any(unquote(posixpath.normpath(posixpath.join(rel_dir, h))) == feed for _, h in links), path
 
 
 def test_subscribe_page_lists_the_feeds(sites: dict[str, Path]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from craftbook.errors import ValidationFailed
-from craftbook.incremental import Cache
+from craftbook.incremental import WHOLE_LIBRARY_UNITS, Cache
 from craftbook.library import load_library
 from craftbook.pipeline import GenerateOptions, generate
 from craftbook.render import references
@@ -105,7 +105,8 @@ def test_a_title_edit_rerenders_exactly_the_pages_that_show_the_document(library
     expected = {
         ("document", doc_id),
         ("listing", "resource"),
-        ("home",),
+        *WHOLE_LIBRARY_UNITS,  # home, the two overview pages, 검토 현황
+        *(("document", e.id) for e in docs if e.doc.kind == "edition"),  # what changed since the last edition
         *(("track", role) for role in doc.all_roles),
         *(("tag", tag) for tag in doc.tags),
         *(("document", ref) for ref in references(doc)),

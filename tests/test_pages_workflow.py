@@ -7,8 +7,10 @@ builds (the site_url variable mkdocs.yml reads, the output folder it uploads).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT
@@ -56,3 +58,36 @@ def test_passes_the_pages_address_in_the_variable_mkdocs_yml_reads() -> None:
         return
     build = next(s for s in _steps("build") if "craftbook build" in s.get("run", ""))
     assert variable.group(1) in build["env"]
+
+
+STARTER_PROJECT = ROOT / "generator" / "craftbook" / "starter" / "project"
+# This repository's workflow and mkdocs.yml, and the ones `craftbook init` writes.
+PAIRS = [
+    (WORKFLOW, ROOT / "mkdocs.yml"),
+    (STARTER_PROJECT / "dot-github" / "workflows" / "pages.yml", STARTER_PROJECT / "mkdocs.yml"),
+]
+
+
+def _build_step(workflow: Path) -> dict[str, Any]:
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    return next(s for s in steps if "craftbook build" in s.get("run", ""))
+
+
+@pytest.mark.parametrize(("workflow", "config"), PAIRS)
+def test_every_build_sets_site_url_pull_requests_too(workflow: Path, config: Path) -> None:
+    """Without site_url the 404 page loads its styles from / and shows unstyled under
+    /<repo>/; a pull request is built (not deployed) with the default Pages address."""
+    value = _build_step(workflow)["env"]["CRAFTBOOK_SITE_URL"]
+    assert "steps.pages.outputs.base_url" in value
+    assert not value.replace(" ", "").endswith("||''}}"), "pull requests would build without site_url"
+    assert "format('https://{0}.github.io/{1}/', github.repository_owner, github.event.repository.name)" in value
+
+
+@pytest.mark.parametrize(("workflow", "config"), PAIRS)
+def test_passes_the_repository_address_for_the_edit_links(workflow: Path, config: Path) -> None:
+    text = config.read_text(encoding="utf-8")
+    variable = re.search(r"^repo_url: !ENV \[(\w+),", text, re.MULTILINE)
+    assert variable is not None
+    assert re.search(r"^edit_uri: edit/main/docs/", text, re.MULTILINE)  # the YAML links drop docs/
+    assert "- content.action.edit" in text
+    assert _build_step(workflow)["env"][variable.group(1)] == "${{ github.server_url }}/${{ github.repository }}"

@@ -33,7 +33,21 @@ PUBLIC_URL = "https://example.github.io/sub/"  # what site_url would be for repo
 
 
 class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the folder at /sub/ and nothing anywhere else."""
+    """Serves the folder at /sub/ and nothing anywhere else; a missing address under /sub/
+    gets the site's 404.html with status 404, as GitHub Pages answers."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not urlsplit(self.path).path.startswith(PREFIX) or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def translate_path(self, path: str) -> str:
         plain = unquote(urlsplit(path).path)
@@ -92,16 +106,21 @@ def base(site: Path) -> Iterator[str]:
     server.shutdown()
 
 
+def _uri(url: str) -> str:
+    """An address as a browser sends it: a link may be written with Hangul (an IRI)."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%")
+
+
 def _status(url: str) -> int:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(_uri(url), method="HEAD"), timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
 
 
 def _fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(_uri(url), timeout=10) as response:
         return response.read()
 
 
@@ -168,3 +187,28 @@ def test_sitemap_and_canonical_links_use_the_published_address(site: Path, base:
     assert broken == []
     page = (site / "lessons/lesson-diagnosis/index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{PUBLIC_URL}lessons/lesson-diagnosis/">' in page
+
+
+def test_a_missing_address_gets_the_korean_404_page_with_links_under_the_sub_path(base: str) -> None:
+    try:
+        urllib.request.urlopen(base + PREFIX + "no/such/page/", timeout=10)
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 404
+        page = exc.read().decode("utf-8")
+    else:
+        raise AssertionError("a missing page answered 200")
+    assert "<h1>페이지를 찾을 수 없습니다</h1>" in page
+    parser = _Links()
+    parser.feed(page)
+    own = [u for u in parser.urls if not u.startswith(("https://", "data:", "#"))]
+    assert own and all(u.startswith(PREFIX) for u in own), own  # site_url's path, not "/"
+
+
+def test_a_build_without_site_url_warns_that_the_404_page_needs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("CRAFTBOOK_SITE_URL", raising=False)
+    with caplog.at_level("WARNING"):
+        build(BuildOptions(config_file=ROOT / "mkdocs.yml", out=tmp_path / "site", playbooks=FIXTURES / "minimal"))
+    warnings = [r.getMessage() for r in caplog.records if "404 page" in r.getMessage()]
+    assert len(warnings) == 1 and "set site_url" in warnings[0].lower()

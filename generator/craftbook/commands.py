@@ -7,23 +7,22 @@ from pathlib import Path
 from .library import load_library
 from .load import DEFAULT_MAX_BYTES
 from .pipeline import Generated, build_date, generate
-from .render import review_state
+from .review import report_lines, review_report
 
 
 def check_library(path: Path, *, stale: bool = False, max_bytes: int | None = None) -> str:
-    """Validate; return the success report. Raises ValidationFailed listing every error."""
+    """Validate; return the success report. Raises ValidationFailed listing every error.
+
+    With `stale`, the report first gives the 검토 현황 figures of the `review/` page
+    (`craftbook.review`): the trust score overall, per owner and per kind, then each
+    overdue document (oldest due date first) and the documents with no review date or
+    no owner, each line starting with its file.
+    """
     library = load_library(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     lines = []
     if stale:
-        today = build_date()
-        for entry in library:
-            if review_state(entry.doc, today) == "stale":
-                doc = entry.doc
-                lines.append(
-                    f"{entry.file.name}: stale: {doc.id} (reviewed {doc.reviewed}, "
-                    f"every {doc.review_every} days; owner {doc.owner or 'unknown'})"
-                )
-        lines.append(f"{len(lines)} stale documents")
+        report = review_report((entry.doc for entry in library), build_date())
+        lines += report_lines(report, {entry.id: entry.file.name for entry in library})
     count = len(library)
     lines.append(f"ok: {count} document{'s' if count != 1 else ''} valid")
     return "\n".join(lines)

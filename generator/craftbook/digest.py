@@ -17,7 +17,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import labels, urls
-from .feeds import FEED_TITLE, absolute_links, page_url, site_base
+from .changes import edition_changes
+from .feeds import CHANGES_HEADING, FEED_TITLE, absolute_links, page_url, site_base
 from .library import Library
 from .models import Edition
 from .render import TEMPLATES, RenderOptions
@@ -44,12 +45,27 @@ class DigestPick:
 
 
 @dataclass(frozen=True)
+class DigestFeed:
+    label: str  # 사내강사 피드, or 전체 피드 for an edition for everyone
+    url: str
+
+
+@dataclass(frozen=True)
+class DigestChange:
+    title: str
+    url: str
+    kind_label: str
+    what: str  # 검토·수정 | 새 자료
+    day: str  # YYYY-MM-DD
+
+
+@dataclass(frozen=True)
 class DigestLinks:
     home: str
     edition: str
     archive: str
     subscribe: str
-    feed: str
+    feeds: list[DigestFeed]  # an edition for roles links those roles' feeds
 
 
 def korean_date(day: dt.date) -> str:
@@ -75,6 +91,20 @@ def digest_context(edition: Edition, library: Library, base: str) -> dict[str, o
             )
         )
     intro = absolute_links(render_markdown(edition.intro), url) if edition.intro else Markup("")
+    # Its readers are its roles: the footer offers the feed that brings them the next one.
+    feeds = [
+        DigestFeed(f"{labels.ROLE_LABEL[role]} 피드", base + urls.role_feed(role)) for role in edition.all_roles
+    ] or [DigestFeed("RSS/Atom 피드", base + urls.SITE_FEED)]
+    changes = [
+        DigestChange(
+            title=collapse(c.doc.title),
+            url=page_url(base, c.doc),
+            kind_label=labels.KIND_LABEL[c.doc.kind],
+            what=c.label,
+            day=c.day.isoformat(),
+        )
+        for c in edition_changes(edition, (e.doc for e in library))
+    ]
     return {
         "site_title": FEED_TITLE,
         "edition": DigestEdition(
@@ -85,12 +115,14 @@ def digest_context(edition: Edition, library: Library, base: str) -> dict[str, o
             intro_html=intro,
         ),
         "picks": picks,
+        "changes": changes,
+        "changes_heading": CHANGES_HEADING,
         "links": DigestLinks(
             home=base,
             edition=url,
             archive=base + urls.url(urls.listing_source("edition")),
-            subscribe=f"{base}subscribe/",
-            feed=base + urls.SITE_FEED,
+            subscribe=base + urls.url(urls.SUBSCRIBE),
+            feeds=feeds,
         ),
     }
 

@@ -1,4 +1,5 @@
-"""Feeds for subscribers: Atom `feed.xml`, JSON Feed 1.1 `feed.json`, one Atom feed per role.
+"""Feeds for subscribers: Atom `feed.xml`, JSON Feed 1.1 `feed.json`, one Atom feed per
+role (`roles/<role>/feed.xml`) and per tag (`tags/<slug>/feed.xml`).
 
 People follow the hub from an RSS reader, so the feeds must be valid, carry absolute
 links and be byte-for-byte reproducible: every date comes from the documents
@@ -6,6 +7,11 @@ links and be byte-for-byte reproducible: every date comes from the documents
 in is the one this build publishes, so drafts and members-only documents are already
 gone and cannot leak into a feed. XML is built with ElementTree, never by pasting
 strings, so a `<` or `&` in a title stays text.
+
+A person who clicks a feed link sees a page, not raw XML: each Atom feed names the
+site's `assets/feed.xsl` (a Korean page: what a feed is, the address to copy into a
+reader, the entries) and, for browsers that no longer run XSLT, `assets/feed.css`.
+Both are relative to the feed, so they load under any sub-path, from the same site.
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 
 from . import labels, urls
+from .changes import edition_changes
 from .library import Library
 from .models import DocumentBase, Edition
-from .render import RenderOptions, recency
+from .render import RenderOptions, SiteIndex, recency
 from .text import collapse, render_markdown
 
 # `craftbook serve` and `mkdocs serve` listen here; a fresh clone with no `site_url`
@@ -33,6 +40,7 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 FEED_TITLE = "Craftbook"
 FEED_SUBTITLE = "컨택센터 잡크래프팅 플레이북의 새 호와 새로 추가·검토된 문서"
 MAX_ITEMS = 50
+CHANGES_HEADING = "지난 호 이후 추가·검토된 문서"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -113,6 +121,25 @@ def edition_content(edition: Edition, library: Library, base: str) -> tuple[Mark
         text.append(f"- {collapse(target.title)} ({labels.KIND_LABEL[target.kind]}): {page_url(base, target)}")
     if picks:
         parts.append(Markup("<ol>\n{}\n</ol>").format(Markup("\n").join(picks)))
+    changes = edition_changes(edition, (e.doc for e in library))
+    if changes:
+        parts.append(Markup("<h3>{}</h3>").format(CHANGES_HEADING))
+        parts.append(
+            Markup("<ul>\n{}\n</ul>").format(
+                Markup("\n").join(
+                    Markup('<li><a href="{}">{}</a> · {} · {} {}</li>').format(
+                        page_url(base, c.doc),
+                        collapse(c.doc.title),
+                        labels.KIND_LABEL[c.doc.kind],
+                        c.label,
+                        c.day.isoformat(),
+                    )
+                    for c in changes
+                )
+            )
+        )
+        text.append(CHANGES_HEADING)
+        text += [f"- {collapse(c.doc.title)} ({c.label} {c.day.isoformat()}): {page_url(base, c.doc)}" for c in changes]
     return Markup("\n").join(parts), "\n".join(text)
 
 
@@ -148,15 +175,38 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
     return element
 
 
-def atom_feed(items: list[Item], *, title: str, feed_url: str, home_url: str, updated: dt.date, base: str) -> bytes:
+def stylesheet_instructions(feed_path: str) -> bytes:
+    """The `<?xml-stylesheet?>` lines of the feed at `feed_path` (relative to the site
+    root): XSLT first, which browsers that have it apply; CSS for those that do not."""
+    lines = [
+        ET.ProcessingInstruction("xml-stylesheet", f'type="{kind}" href="{urls.from_file(sheet, feed_path)}"')
+        for kind, sheet in (("text/xsl", urls.FEED_XSL), ("text/css", urls.FEED_CSS))
+    ]
+    return b"".join(ET.tostring(line, encoding="utf-8") + b"\n" for line in lines)
+
+
+def atom_feed(
+    items: list[Item],
+    *,
+    title: str,
+    feed_url: str,
+    home_url: str,
+    updated: dt.date,
+    base: str,
+    path: str,
+    subtitle: str = FEED_SUBTITLE,
+) -> bytes:
+    """One Atom feed; `path` is where it is written (relative to the site root)."""
     # The namespace goes on as a plain attribute: ElementTree's default_namespace option
     # refuses the unqualified attributes (rel, href) that Atom uses.
     root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "ko"})
     _sub(root, "id", feed_url)
     _sub(root, "title", title, type="text")
-    _sub(root, "subtitle", FEED_SUBTITLE, type="text")
+    _sub(root, "subtitle", subtitle, type="text")
     _sub(root, "link", rel="self", type="application/atom+xml", href=feed_url)
     _sub(root, "link", rel="alternate", type="text/html", href=home_url)
+    # IANA's `help`: the page that explains subscribing; the feed's stylesheet links it.
+    _sub(root, "link", rel="help", type="text/html", href=base + urls.url(urls.SUBSCRIBE))
     _sub(root, "updated", rfc3339(updated))
     author = _sub(root, "author")
     _sub(author, "name", FEED_TITLE)
@@ -180,7 +230,9 @@ def atom_feed(items: list[Item], *, title: str, feed_url: str, home_url: str, up
         if item.content_html:
             _sub(entry, "content", str(item.content_html), type="html")
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    declaration, _, feed = body.partition(b"\n")
+    return declaration + b"\n" + stylesheet_instructions(path) + feed + b"\n"
 
 
 def json_feed(items: list[Item], *, title: str, feed_url: str, home_url: str) -> bytes:
@@ -235,7 +287,13 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
     updated = max((i.updated for i in items), default=options.today)
     files = {
         urls.SITE_FEED: atom_feed(
-            items, title=FEED_TITLE, feed_url=base + urls.SITE_FEED, home_url=base, updated=updated, base=base
+            items,
+            title=FEED_TITLE,
+            feed_url=base + urls.SITE_FEED,
+            home_url=base,
+            updated=updated,
+            base=base,
+            path=urls.SITE_FEED,
         ),
         urls.JSON_FEED: json_feed(items, title=FEED_TITLE, feed_url=base + urls.JSON_FEED, home_url=base),
     }
@@ -244,9 +302,24 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
         files[urls.role_feed(role)] = atom_feed(
             role_items,
             title=f"{FEED_TITLE} — {labels.ROLE_LABEL[role]}",
+            subtitle=f"{labels.ROLE_LABEL[role]}에게 맞는 새 호와 새로 추가·검토된 문서",
             feed_url=base + urls.role_feed(role),
-            home_url=f"{base}roles/{role}/",
+            home_url=base + urls.url(urls.track_source(role)),
             updated=max((i.updated for i in role_items), default=updated),
             base=base,
+            path=urls.role_feed(role),
+        )
+    # Follow a topic: one feed per tag, next to the tag's page (the same slugs).
+    for tag, slug in SiteIndex.build(library).tag_slugs.items():
+        tag_items = [i for i in every if tag in i.doc.tags][:MAX_ITEMS]
+        files[urls.tag_feed(slug)] = atom_feed(
+            tag_items,
+            title=f"{FEED_TITLE} — 태그: {collapse(tag)}",
+            subtitle=f"‘{collapse(tag)}’ 태그가 붙은 새 호와 새로 추가·검토된 문서",
+            feed_url=base + urls.tag_feed(slug),
+            home_url=base + urls.url(urls.tag_source(slug)),
+            updated=max((i.updated for i in tag_items), default=updated),
+            base=base,
+            path=urls.tag_feed(slug),
         )
     return files

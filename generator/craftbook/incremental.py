@@ -40,7 +40,11 @@ log = logging.getLogger("mkdocs.plugins.craftbook")
 
 # The unit kinds whose inputs `touched_units` knows. A unit of any other kind (a page
 # type added later) is rendered on every run, which is slower but never wrong.
-KNOWN_UNITS = frozenset({"document", "listing", "track", "tags", "tag", "home"})
+KNOWN_UNITS = frozenset({"document", "listing", "track", "tags", "tag", "home", "overview", "review"})
+# Pages that count or weigh the whole library: any change may change them.
+WHOLE_LIBRARY_UNITS: frozenset[Unit] = frozenset(
+    {("home",), ("overview", "roles"), ("overview", "documents"), ("review",)}
+)
 
 
 @dataclass(frozen=True)
@@ -248,14 +252,18 @@ def touched_units(old: Library, new: Library, old_site: SiteIndex, new_site: Sit
 
     A document's page shows its own fields, the titles of what it references, the
     documents that reference it (backlinks, edition picks) and its tags' links. Kind
-    listings, role tracks and tag pages list their members. The home page counts
-    everything. Each changed document is looked up on both sides, so that a page it has
-    just left is rendered again too.
+    listings, role tracks and tag pages list their members. The home page, the two
+    overview pages and 검토 현황 count or weigh everything. An edition lists what changed
+    since the previous edition, from every document's dates, so every edition page is
+    rendered again too (there are few). Each changed document is looked up on both
+    sides, so that a page it has just left is rendered again too.
     """
     changed = changed_ids(old, new)
     if not changed:
         return set()
-    units: set[Unit] = {("home",)}
+    units: set[Unit] = set(WHOLE_LIBRARY_UNITS)
+    for library in (old, new):
+        units |= {("document", edition.id) for edition in library.of_kind("edition")}
     for doc_id in changed:
         for library, site in ((old, old_site), (new, new_site)):
             doc = library.get(doc_id)

@@ -13,6 +13,19 @@ ROLE_LABEL = {
     "manager": "매니저",
     "agent": "상담사",
 }
+# One sentence per role on the 역할별 트랙 overview: the shift the articles ask of it.
+ROLE_BLURB = {
+    "trainer": (
+        "서비스 강사에서 세일즈·상담 강사로. 고객의 진짜 필요를 진단하고 더 나은 선택을 제안하는 상담을 가르칩니다."
+    ),
+    "qa": (
+        "순위를 매기는 평가에서 평가 제도를 평가하는 일로. "
+        "결과만이 아니라 과정을 보고, 상담 데이터를 개선 과제로 바꿉니다."
+    ),
+    "supervisor": "로그인을 감시하는 대신 현장을 걸으며 인정하고, 지시하는 대신 설명하고, 권한을 맡깁니다.",
+    "manager": "회사의 안테나가 되어 다른 팀과 정보를 주고받고, 개선이 자리 잡을 때까지 끈질기게 밀고 나갑니다.",
+    "agent": "“네, 해지해 드릴게요”에서 이유를 묻고, 알리고, 제안하는 상담으로 넘어갑니다.",
+}
 ROLE_TRACK_ORDER = ("trainer", "qa", "supervisor", "manager", "agent")
 # The kinds a role track lists first: what the role reaches for during its work. An agent
 # opens a script mid-call; lessons and playbooks can wait. Other kinds follow in KINDS order.

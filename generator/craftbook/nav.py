@@ -14,7 +14,7 @@ from . import labels, urls
 from .models import KINDS
 
 GUIDE = "guide.md"  # 작성 가이드, shipped in craftbook/pages/ unless docs/ has its own
-SUBSCRIBE = "subscribe.md"  # 구독
+SUBSCRIBE = urls.SUBSCRIBE  # 구독
 
 
 def default_nav(own_pages: Iterable[str] = ()) -> list[Any]:
@@ -25,8 +25,21 @@ def default_nav(own_pages: Iterable[str] = ()) -> list[Any]:
     """
     nav: list[Any] = [
         {"홈": urls.HOME},
-        {"역할별 트랙": [{labels.ROLE_LABEL[r]: urls.track_source(r)} for r in labels.ROLE_TRACK_ORDER]},
-        {"문서": [*({labels.KIND_LABEL[k]: urls.listing_source(k)} for k in KINDS), {"태그": urls.TAG_INDEX}]},
+        # Each tab's first entry is its overview page (navigation.indexes): the tab lands there.
+        {
+            "역할별 트랙": [
+                urls.ROLES_OVERVIEW,
+                *({labels.ROLE_LABEL[r]: urls.track_source(r)} for r in labels.ROLE_TRACK_ORDER),
+            ]
+        },
+        {
+            "문서": [
+                urls.DOCUMENTS_OVERVIEW,
+                *({labels.KIND_LABEL[k]: urls.listing_source(k)} for k in KINDS),
+                {"태그": urls.TAG_INDEX},
+                {"검토 현황": urls.REVIEW},
+            ]
+        },
         {"구독": SUBSCRIBE},
         {"작성 가이드": GUIDE},
     ]

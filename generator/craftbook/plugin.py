@@ -7,10 +7,11 @@ plugins (Zensical) replaces this file with `craftbook generate` + `craftbook sea
 
 What it adds to MkDocs' run:
 - on_config: the theme overrides, stylesheets and scripts shipped inside the package,
-  and the generator step (YAML → Markdown), validated first;
+  Korean heading-anchor titles, and the generator step (YAML → Markdown), validated first;
 - on_config, when mkdocs.yml has no `nav:`: the navigation of `craftbook.nav`;
 - on_files: the generated pages, the shipped assets and pages (작성 가이드, 구독), as
   files of the site; an organisation's own file of the same name wins;
+- on_page_context: each generated document page's edit link, to its YAML file;
 - on_post_build: the Korean search tokens, after Material's search plugin wrote its index.
 """
 
@@ -25,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import search, urls
+from . import labels, search, urls
 from .config import CraftbookConfig, options_from_mkdocs
 from .errors import CraftbookError
 from .incremental import generate
@@ -34,6 +35,9 @@ from .pipeline import Generated
 from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, PAGES, THEME
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
+
+# Python-Markdown's toc extension titles every heading anchor "Permanent link".
+PERMALINK_TITLE = "이 제목을 가리키는 고정 링크"
 
 
 class CraftbookPlugin(BasePlugin[CraftbookConfig]):
@@ -44,6 +48,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self.out: Path | None = None
         self.playbooks: Path | None = None
         self.search_pages: dict[str, Any] = {}
+        self.project: Path | None = None
+        self.edit_base: str | None = None
+        self.generated: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The package's overrides come after the organisation's own custom_dir, before Material.
@@ -57,11 +64,31 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             docs = Path(config.docs_dir)
             own = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
             config.nav = default_nav(own)
+        toc = config.mdx_configs.setdefault("toc", {})
+        toc.setdefault("permalink_title", PERMALINK_TITLE)  # an organisation's own title wins
+        if not config.site_url:
+            # MkDocs writes the 404 page's links from site_url's path, "/" without it:
+            # served under /<repo>/ (a project site), that page would load nothing.
+            log.warning(
+                "site_url is empty in mkdocs.yml: the 404 page loads its styles and links from "
+                "the server's root (/), so it shows unstyled when the site is published under a "
+                "sub-path such as https://<org>.github.io/<repo>/. Set site_url to the address "
+                "the site is published at (the Pages workflow sets it through CRAFTBOOK_SITE_URL)."
+            )
+        self.project = Path(config.config_file_path).resolve().parent
+        docs_folder = Path(config.docs_dir).resolve()
+        docs_rel = docs_folder.relative_to(self.project).as_posix() if self.project in docs_folder.parents else ""
+        self.edit_base = urls.repository_edit_base(config.repo_url or "", config.edit_uri or "", docs_rel)
+        if not config.repo_url and config.edit_uri and "://" not in config.edit_uri:
+            # No forge (CRAFTBOOK_REPO_URL unset, e.g. a local build): no edit links, rather
+            # than MkDocs' warning on every page that a relative edit_uri has no repo_url.
+            config.edit_uri = None
         options = options_from_mkdocs(config)
         try:
             # craftbook.incremental outlives MkDocs' rebuilds: a YAML edit in `mkdocs serve`
             # re-parses and re-renders only what it touches.
             self.result = generate(options)
+            self.generated = set(self.result.files)
         except CraftbookError as exc:
             # MkDocs shows PluginError text as is and stops the build (or keeps serving).
             raise PluginError(exc.format_message()) from exc
@@ -82,6 +109,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.globals["craftbook_urls"] = urls  # the theme's feed links follow the one URL module
+        env.globals["craftbook_labels"] = labels  # the 404 page's role tracks
         return env
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -92,7 +120,21 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
 
     def on_page_context(self, context: Any, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         # Search results show each document's kind and roles, from its front matter.
-        self.search_pages[page.url] = page.meta.get("craftbook")
+        meta = page.meta.get("craftbook")
+        self.search_pages[page.url] = meta
+        shipped = page.file.abs_src_path is not None and PAGES in Path(page.file.abs_src_path).resolve().parents
+        if self.result is not None and (page.file.src_uri in self.generated or shipped):
+            # MkDocs' edit link would open Markdown that is in no repository (generated, or
+            # shipped in the package): a document page edits its YAML file instead; other
+            # such pages edit nothing. Hand-written pages of docs/ keep MkDocs' own link.
+            page.edit_url, page.craftbook_source = None, None
+            entry = self.result.library.entries.get(meta.get("id")) if isinstance(meta, dict) else None
+            if entry is not None and self.project is not None:
+                source = entry.file.path.resolve()
+                if self.project in source.parents:
+                    page.craftbook_source = source.relative_to(self.project).as_posix()
+                    if self.edit_base:
+                        page.edit_url = urls.edit_url(self.edit_base, page.craftbook_source)
         return context
 
     @event_priority(-100)  # after Material's search plugin has written its index

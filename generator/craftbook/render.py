@@ -24,18 +24,21 @@ import yaml
 from markupsafe import Markup
 
 from . import labels, urls
+from .changes import edition_changes, previous_edition
 from .library import Library
 from .mermaid import HandoffNode, flow_island
 from .models import KINDS, SPEC_BY_KIND, Criterion, DocumentBase, Edition, Lesson, Scorecard, Script, Section
 from .models import references as all_references
 from .models.script import compliance_lines, handoff, step_labels
-from .text import attr, escape_inline, html_text, render_markdown, safe_url
+from .review import due_date, review_report, review_state
+from .text import attr, escape_inline, html_text, render_markdown, safe_url, sort_key
 
 PAGE_SIZE = 50
 TAG_PAGE_SIZE = 100  # the tag index is paginated too: free-form tags grow with the library
 PAGE_BAR_AROUND = 2  # the page bar shows the first, the last and this many either side
 TRACK_PREVIEW = 8
 BACKLINK_LIMIT = 20
+REVIEW_LIST_LIMIT = 20  # 검토 현황 shows this many of each list; check --stale prints them all
 TEMPLATES = Path(__file__).parent / "templates"
 Unit = tuple[str, ...]  # a group of pages rendered together; see Renderer.units
 
@@ -53,22 +56,11 @@ def doc_path(doc: DocumentBase) -> str:
     return urls.doc_source(doc.kind, doc.id)
 
 
-def sort_key(text: str) -> str:
-    """가나다 order: NFC Hangul syllables are in dictionary order by code point."""
-    return unicodedata.normalize("NFC", text).casefold()
-
-
 def slugify(text: str) -> str:
     """URL slug that keeps Hangul readable: 해지 방어 → 해지-방어."""
     text = unicodedata.normalize("NFC", text).casefold()
     text = re.sub(r"[^\w\s-]", "", text)
     return re.sub(r"[\s_-]+", "-", text).strip("-")
-
-
-def review_state(doc: DocumentBase, today: dt.date) -> str:
-    if doc.reviewed is None:
-        return "unknown"
-    return "stale" if today > doc.reviewed + dt.timedelta(days=doc.review_every) else "fresh"
 
 
 def _finalize(value: Any) -> Any:
@@ -411,7 +403,11 @@ class Renderer:
             return self.script_context(doc, page)
         if isinstance(doc, Edition):
             picks = [(p, self.site.library.get(p.ref)) for p in doc.picks]
-            return {"picks": [(p, d) for p, d in picks if d is not None]}
+            return {
+                "picks": [(p, d) for p, d in picks if d is not None],
+                "changes": edition_changes(doc, (e.doc for e in self.site.library)),
+                "previous": previous_edition(doc, self.site.library.of_kind("edition")),
+            }
         if isinstance(doc, Scorecard):
             return {
                 "form": self.scorecard_form(doc, doc.sections, doc.critical_fails, doc.version, page),
@@ -445,7 +441,7 @@ class Renderer:
                         view.target_label, view.href, view.go if view.available else ""
                     )
             branches[step_id] = views
-        due = doc.reviewed + dt.timedelta(days=doc.review_every) if doc.reviewed else None
+        due = due_date(doc)
         return {
             "order": order,
             "labels": labels,
@@ -549,26 +545,33 @@ class Renderer:
             for number in range(1, count + 1)
         ]
 
-    def render_listing(self, title: str, docs: list[DocumentBase], first_path: str) -> dict[str, str]:
+    def render_listing(
+        self, title: str, docs: list[DocumentBase], first_path: str, feed: str | None = None
+    ) -> dict[str, str]:
         out: dict[str, str] = {}
         template = self.env.get_template("listing.md.j2")
         for pagination in self.paginate(docs, first_path):
             page_title = title if pagination.number == 1 else f"{title} ({pagination.number}쪽)"
+            meta: dict[str, Any] = {"title": page_title}
+            if feed:  # the theme's <head> offers it to feed readers (partials/craftbook-head.html)
+                meta["craftbook_feed"] = {"path": feed, "title": title}
             out[pagination.path] = (
-                front_matter({"title": page_title})
+                front_matter(meta)
                 + "\n"
                 + template.render(
                     title=page_title,
                     pagination=pagination,
                     page=PageContext(self.site, pagination.path),
+                    feed=feed,
                 )
             )
         return out
 
     # -- the site, one unit of pages at a time ------------------------------
     # A unit is a group of pages rendered together: ("document", id), ("listing", kind),
-    # ("track", role), ("tags",), ("tag", tag), ("home",). craftbook.incremental knows
-    # which units a changed document touches and re-renders only those.
+    # ("track", role), ("tags",), ("tag", tag), ("home",), ("overview", "roles" |
+    # "documents"), ("review",). craftbook.incremental knows which units a changed
+    # document touches and re-renders only those.
 
     def units(self) -> list[Unit]:
         library = self.site.library
@@ -579,6 +582,9 @@ class Renderer:
             ("tags",),
             *(("tag", tag) for tag in sorted(self.site.by_tag, key=sort_key)),
             ("home",),
+            ("overview", "roles"),
+            ("overview", "documents"),
+            ("review",),
         ]
 
     def render_unit(self, unit: Unit) -> dict[str, str]:
@@ -596,6 +602,10 @@ class Renderer:
             return self.render_tag(args[0])
         if what == "home":
             return {urls.HOME: self.render_home()}
+        if what == "overview":
+            return self.render_overview(args[0])
+        if what == "review":
+            return {urls.REVIEW: self.render_review()}
         raise ValueError(f"unknown page unit {unit!r}")
 
     def render_pages(self) -> dict[str, str]:
@@ -662,7 +672,41 @@ class Renderer:
     def render_tag(self, tag: str) -> dict[str, str]:
         docs = sorted(self.site.by_tag[tag], key=lambda d: sort_key(d.title))
         slug = self.site.tag_slugs[tag]
-        return self.render_listing(f"태그: {tag}", docs, urls.tag_source(slug))
+        return self.render_listing(f"태그: {tag}", docs, urls.tag_source(slug), feed=urls.tag_feed(slug))
+
+    def render_overview(self, which: str) -> dict[str, str]:
+        """The page a nav tab lands on: every role track, or every kind of document."""
+        library = self.site.library
+        if which == "roles":
+            path, title = urls.ROLES_OVERVIEW, "역할별 트랙"
+            context: dict[str, Any] = {
+                "tracks": [
+                    (role, urls.track_source(role), urls.role_feed(role), len(self.site.by_role.get(role, [])))
+                    for role in labels.ROLE_TRACK_ORDER
+                ]
+            }
+        elif which == "documents":
+            path, title = urls.DOCUMENTS_OVERVIEW, "문서"
+            context = {
+                "kinds": [(SPEC_BY_KIND[k], urls.listing_source(k), len(library.of_kind(k))) for k in KINDS],
+                "tag_count": len(self.site.by_tag),
+                "review": review_report((e.doc for e in library), self.options.today),
+            }
+        else:
+            raise ValueError(f"unknown overview {which!r}")
+        template = self.env.get_template(f"overview-{which}.md.j2")
+        body = template.render(page=PageContext(self.site, path), total=len(library), **context)
+        return {path: front_matter({"title": title}) + "\n" + body}
+
+    def render_review(self) -> str:
+        """검토 현황 (`craftbook.review`): the same figures as `craftbook check --stale`."""
+        report = review_report((e.doc for e in self.site.library), self.options.today)
+        template = self.env.get_template("review.md.j2")
+        return (
+            front_matter({"title": "검토 현황"})
+            + "\n"
+            + template.render(report=report, page=PageContext(self.site, urls.REVIEW), limit=REVIEW_LIST_LIMIT)
+        )
 
     def render_home(self) -> str:
         library = self.site.library

@@ -224,3 +224,8 @@ def safe_url(url: object) -> Markup:
     if not link_is_safe(text):
         return Markup("#")
     return Markup(quote(text, safe=":/?#[]@!$&'*+,;=%~"))
+
+
+def sort_key(text: str) -> str:
+    """가나다 order: NFC Hangul syllables are in dictionary order by code point."""
+    return unicodedata.normalize("NFC", text).casefold()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import quote
 
 from .models import KIND_SPECS, SPEC_BY_KIND
 
@@ -19,6 +20,13 @@ HOME = "index.md"
 TAG_INDEX = "tags/index.md"
 SITE_FEED = "feed.xml"  # Atom
 JSON_FEED = "feed.json"  # JSON Feed 1.1
+ROLES_OVERVIEW = "roles/index.md"  # the 역할별 트랙 tab's own page
+DOCUMENTS_OVERVIEW = "documents/index.md"  # the 문서 tab's own page
+REVIEW = "review/index.md"  # 검토 현황: how much of the library is within its review interval
+SUBSCRIBE = "subscribe.md"  # hand-written (docs/subscribe.md)
+# What a browser shows a feed through: XSLT where the browser still has it, else CSS.
+FEED_XSL = "assets/feed.xsl"
+FEED_CSS = "assets/feed.css"
 
 
 def folder(kind: str) -> str:
@@ -66,6 +74,19 @@ def role_feed(role: str) -> str:
     return f"roles/{role}/feed.xml"
 
 
+def tag_feed(slug: str) -> str:
+    """Atom feed of one tag, next to its page: `tags/<slug>/feed.xml`."""
+    return f"tags/{slug}/feed.xml"
+
+
+def from_file(target: str, start_file: str) -> str:
+    """Relative URL from a file of the built site (a feed) to another (its stylesheet):
+    `roles/qa/feed.xml` → `assets/feed.xsl` is `../../assets/feed.xsl`. Relative, so it
+    holds under a sub-path (`/<repo>/`) whatever `site_url` says."""
+    depth = start_file.count("/")
+    return "../" * depth + target
+
+
 def edition_email(doc_id: str) -> str:
     return f"{folder('edition')}/{doc_id}/email.html"
 
@@ -111,5 +132,33 @@ def built_file(source: str) -> str:
 # The generated pages that list documents (kind listings and their pages, role tracks,
 # tag pages, the home page): they repeat every title, so search ranks them lower.
 LISTING_URL = re.compile(
-    rf"^(?:|(?:{'|'.join(re.escape(s.site_folder) for s in KIND_SPECS)})/(?:page_\d+/)?|roles/.*|tags/.*)$"
+    rf"^(?:|(?:{'|'.join(re.escape(s.site_folder) for s in KIND_SPECS)})/(?:page_\d+/)?|roles/.*|tags/.*"
+    rf"|{re.escape(url(DOCUMENTS_OVERVIEW))}|{re.escape(url(REVIEW))})$"
 )
+
+
+def repository_edit_base(repo_url: str, edit_uri: str, docs_folder: str) -> str | None:
+    """The forge's web-editor address of the repository root, from MkDocs' settings.
+
+    MkDocs' `edit_uri` points at the docs folder (`edit/main/docs/`), because MkDocs
+    edits Markdown files in it; the YAML files of the library live beside that folder, so
+    the folder's name is taken off the end (`edit/main/`). None when `repo_url` is empty
+    (no forge, no edit links) or `edit_uri` does not end with the docs folder (an
+    address Craftbook cannot take apart safely).
+    """
+    if not repo_url or not edit_uri:
+        return None
+    if edit_uri.startswith(("http://", "https://")):
+        base = edit_uri
+    else:
+        base = repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
+    base = base if base.endswith("/") else base + "/"
+    suffix = docs_folder.strip("/") + "/"
+    if not base.endswith("/" + suffix):
+        return None
+    return base[: -len(suffix)]
+
+
+def edit_url(edit_base: str, project_path: str) -> str:
+    """Web-editor address of a file of the repository (`playbooks/lessons/x.yaml`)."""
+    return edit_base + "/".join(quote(part) for part in project_path.split("/"))

@@ -146,6 +146,7 @@ class KindSpec:
     # Rules that look inside the documents it references (lookup: id → document or None),
     # beyond their existence and kind, which `references` already covers.
     library_rules: Callable[[Any, Callable[[str], Any]], list[Any]] = _no_library_rules
+    blurb: str = ""  # one Korean sentence on the 문서 overview page: what this kind holds
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

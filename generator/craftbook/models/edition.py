@@ -49,4 +49,5 @@ SPEC = KindSpec(
     summary_hint="이번 호에 고른 글과 플레이북을 한 문단으로 소개합니다.",
     scaffold=SCAFFOLD,
     references=_references,
+    blurb="호마다 고른 글과 플레이북을 고른 이유와 함께 묶은 큐레이션입니다.",
 )

@@ -127,4 +127,5 @@ SPEC = KindSpec(
     scaffold=SCAFFOLD,
     references=_references,
     rules=lesson_rules,
+    blurb="사내강사가 바로 쓸 수 있는 교육안입니다. 학습 목표, 시간별 진행 순서, 롤플레이와 퀴즈가 들어 있습니다.",
 )

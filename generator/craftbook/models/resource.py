@@ -38,4 +38,5 @@ SPEC = KindSpec(
     schema_title="Resource: one curated item for the hub",
     summary_hint="이 자료를 왜 권하는지 우리 말로 한 문단 씁니다. 원문을 옮기지 않습니다.",
     scaffold=SCAFFOLD,
+    blurb="함께 읽을 글입니다. 우리말 요약과 핵심 내용, 원문 링크를 모았습니다.",
 )

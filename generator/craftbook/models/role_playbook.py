@@ -100,4 +100,8 @@ SPEC = KindSpec(
     summary_hint="어떤 역할이 일을 어떻게 새로 빚는지 한 문단으로 씁니다. 목록과 검색에 보입니다.",
     scaffold=SCAFFOLD,
     references=_references,
+    blurb=(
+        "역할마다 하나씩 정리한 잡크래프팅 전환입니다. "
+        "무엇에서 무엇으로 바꾸고, 어떻게 실천하고, 무엇으로 확인하는지 담았습니다."
+    ),
 )

@@ -322,4 +322,5 @@ SPEC = KindSpec(
     references=_references,
     rules=scorecard_rules,
     library_rules=_step_links,
+    blurb="QA 평가표입니다. 영역별 가중치, 평가 항목과 점수별 행동 기준, 평가자끼리 기준을 맞추는 방법을 담았습니다.",
 )
