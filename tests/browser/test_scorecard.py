@@ -353,7 +353,7 @@ def test_past_version_page_shows_that_version_and_links_the_current(open_page: C
 def test_coaching_links_join_scorecard_script_step_and_lesson(open_page: Callable[..., Page], base: str) -> None:
     page = open_page(base + SCORECARD)
     row = page.locator('tr[data-criterion="open-question"]')
-    row.get_by_role("link", name="요금 부담 해지 요청 상담 › 1단계").click()
+    row.get_by_role("link", name="요금 부담 해지 요청 상담 › 1. 불편을 드려 죄송합니다").click()
     expect(page).to_have_url(base + "scripts/script-price/#step-open")
     page.get_by_role("button", name="모든 단계 펼쳐 보기").click()  # consult mode shows one step at a time
     graded = page.locator('section[data-step="open"] .cb-graded li')
