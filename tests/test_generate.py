@@ -62,3 +62,24 @@ def test_search_index_on_a_site_without_search_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["search-index", str(tmp_path)])
     assert result.exit_code == 1
     assert "no search/search_index.json in" in result.output
+
+
+def test_the_sites_name_is_the_organisations_not_the_tools(tmp_path: Path) -> None:
+    """mkdocs.yml's site_name titles the home page, the feeds and the e-mail bodies."""
+    import xml.etree.ElementTree as ET
+
+    from craftbook.pipeline import GenerateOptions, generate
+
+    out = tmp_path / "out"
+    generate(GenerateOptions(playbooks=FIXTURES / "hub", out=out, site_name="한빛 <센터>", audience="members"))
+    home = (out / "index.md").read_text(encoding="utf-8")
+    assert "\n# 한빛 &lt;센터&gt;\n" in home
+    feed = ET.parse(out / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.findtext("a:title", namespaces=ns) == "한빛 <센터>"
+    assert feed.findtext("a:author/a:name", namespaces=ns) == "한빛 <센터>"
+    emails = list(out.glob("editions/*/email.html"))
+    assert emails
+    for email in emails:
+        text = email.read_text(encoding="utf-8")
+        assert "한빛 &lt;센터&gt;" in text and "Craftbook 큐레이션" not in text

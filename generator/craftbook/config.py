@@ -194,6 +194,7 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
         drafts=settings.drafts if active.drafts is None else active.drafts,
         audience=active.audience or settings.audience,
         site_url=config.get("site_url") or "",
+        site_name=str(config.get("site_name") or "Craftbook"),
         docs_dir=docs_dir,
         templates=tuple(Path(t) for t in settings.templates),
         max_file_bytes=active.max_file_bytes or settings.max_file_bytes,

@@ -72,7 +72,7 @@ def korean_date(day: dt.date) -> str:
     return f"{day.year}년 {day.month}월 {day.day}일"
 
 
-def digest_context(edition: Edition, library: Library, base: str) -> dict[str, object]:
+def digest_context(edition: Edition, library: Library, base: str, site_name: str = FEED_TITLE) -> dict[str, object]:
     """Everything the template prints, already plain text or sanitised HTML."""
     url = page_url(base, edition)
     picks = []
@@ -106,7 +106,7 @@ def digest_context(edition: Edition, library: Library, base: str) -> dict[str, o
         for c in edition_changes(edition, (e.doc for e in library))
     ]
     return {
-        "site_title": FEED_TITLE,
+        "site_title": collapse(site_name) or FEED_TITLE,
         "edition": DigestEdition(
             title=collapse(edition.title),
             summary=collapse(edition.summary),
@@ -149,6 +149,6 @@ def digest_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for doc in library.of_kind("edition"):
         assert isinstance(doc, Edition)
-        html = template.render(**digest_context(doc, library, base))
+        html = template.render(**digest_context(doc, library, base, options.site_name))
         files[urls.edition_email(doc.id)] = html.encode("utf-8")
     return files

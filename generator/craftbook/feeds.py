@@ -195,6 +195,7 @@ def atom_feed(
     base: str,
     path: str,
     subtitle: str = FEED_SUBTITLE,
+    author: str = FEED_TITLE,
 ) -> bytes:
     """One Atom feed; `path` is where it is written (relative to the site root)."""
     # The namespace goes on as a plain attribute: ElementTree's default_namespace option
@@ -208,9 +209,9 @@ def atom_feed(
     # IANA's `help`: the page that explains subscribing; the feed's stylesheet links it.
     _sub(root, "link", rel="help", type="text/html", href=base + urls.url(urls.SUBSCRIBE))
     _sub(root, "updated", rfc3339(updated))
-    author = _sub(root, "author")
-    _sub(author, "name", FEED_TITLE)
-    _sub(author, "uri", base)
+    by = _sub(root, "author")
+    _sub(by, "name", author)
+    _sub(by, "uri", base)
     _sub(root, "generator", "Craftbook")
     for item in items:
         doc = item.doc
@@ -235,7 +236,7 @@ def atom_feed(
     return declaration + b"\n" + stylesheet_instructions(path) + feed + b"\n"
 
 
-def json_feed(items: list[Item], *, title: str, feed_url: str, home_url: str) -> bytes:
+def json_feed(items: list[Item], *, title: str, feed_url: str, home_url: str, author: str = FEED_TITLE) -> bytes:
     feed: dict[str, object] = {
         "version": JSON_FEED_VERSION,
         "title": title,
@@ -243,7 +244,7 @@ def json_feed(items: list[Item], *, title: str, feed_url: str, home_url: str) ->
         "feed_url": feed_url,
         "description": FEED_SUBTITLE,
         "language": "ko",
-        "authors": [{"name": FEED_TITLE, "url": home_url}],
+        "authors": [{"name": author, "url": home_url}],
         "items": [],
     }
     entries: list[dict[str, object]] = []
@@ -281,6 +282,7 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
             DEFAULT_SITE_URL,
         )
     base = site_base(options.site_url)
+    name = collapse(options.site_name) or FEED_TITLE  # the organisation's site, not the tool
     every = feed_items(library, base)  # once: the role feeds are slices of the same order
     items = every[:MAX_ITEMS]
     # An empty feed still needs <updated>: the build date (SOURCE_DATE_EPOCH when set).
@@ -288,20 +290,22 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
     files = {
         urls.SITE_FEED: atom_feed(
             items,
-            title=FEED_TITLE,
+            title=name,
+            author=name,
             feed_url=base + urls.SITE_FEED,
             home_url=base,
             updated=updated,
             base=base,
             path=urls.SITE_FEED,
         ),
-        urls.JSON_FEED: json_feed(items, title=FEED_TITLE, feed_url=base + urls.JSON_FEED, home_url=base),
+        urls.JSON_FEED: json_feed(items, title=name, author=name, feed_url=base + urls.JSON_FEED, home_url=base),
     }
     for role in labels.ROLE_TRACK_ORDER:
         role_items = [i for i in every if role in i.doc.all_roles][:MAX_ITEMS]
         files[urls.role_feed(role)] = atom_feed(
             role_items,
-            title=f"{FEED_TITLE} — {labels.ROLE_LABEL[role]}",
+            title=f"{name} — {labels.ROLE_LABEL[role]}",
+            author=name,
             subtitle=f"{labels.ROLE_LABEL[role]}에게 맞는 새 호와 새로 추가·검토된 문서",
             feed_url=base + urls.role_feed(role),
             home_url=base + urls.url(urls.track_source(role)),
@@ -314,7 +318,8 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
         tag_items = [i for i in every if tag in i.doc.tags][:MAX_ITEMS]
         files[urls.tag_feed(slug)] = atom_feed(
             tag_items,
-            title=f"{FEED_TITLE} — 태그: {collapse(tag)}",
+            title=f"{name} — 태그: {collapse(tag)}",
+            author=name,
             subtitle=f"‘{collapse(tag)}’ 태그가 붙은 새 호와 새로 추가·검토된 문서",
             feed_url=base + urls.tag_feed(slug),
             home_url=base + urls.url(urls.tag_source(slug)),

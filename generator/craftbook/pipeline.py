@@ -31,6 +31,7 @@ class GenerateOptions:
     drafts: bool = False
     audience: str = "public"
     site_url: str = ""
+    site_name: str = "Craftbook"
     today: dt.date | None = None
     docs_dir: Path | None = None  # hand-written pages; generated paths must not collide
     templates: tuple[Path, ...] = ()
@@ -145,6 +146,7 @@ def generate(
     render_options = RenderOptions(
         today=options.today or build_date(),
         site_url=options.site_url,
+        site_name=options.site_name,
         drafts=options.drafts,
         audience=options.audience,
         templates=options.templates,

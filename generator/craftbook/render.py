@@ -47,6 +47,7 @@ Unit = tuple[str, ...]  # a group of pages rendered together; see Renderer.units
 class RenderOptions:
     today: dt.date
     site_url: str = ""
+    site_name: str = "Craftbook"  # mkdocs.yml's site_name: the home page's title, feeds' and e-mails' name
     drafts: bool = False
     audience: str = "public"
     templates: tuple[Path, ...] = ()
@@ -732,6 +733,7 @@ class Renderer:
                 kinds=[(k, urls.listing_source(k), len(library.of_kind(k))) for k in KINDS],
                 page=PageContext(self.site, urls.HOME),
                 total=len(library),
+                site_name=self.options.site_name,
             )
         )
 
