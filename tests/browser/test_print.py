@@ -257,3 +257,25 @@ def test_a_script_prints_every_step_by_its_label_on_a4(page, site_url: str) -> N
     assert "→ 2. 사용량에 맞는 요금제를 안내해 드릴게요" in page.locator(".cb-steps").inner_text()
     pages = _pdf(page)
     assert pages and _sizes(pages) == {A4_POINTS}
+
+
+@pytest.mark.parametrize("path", [SCORECARD, "lessons/lesson-diagnosis/handout/"])
+def test_a_page_printed_from_the_dark_scheme_is_black_on_white(browser, site_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Material's slate scheme sets a dark color-scheme; with background graphics on, the
+    page margins and the footer printed black and faint grey on black."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark", locale="ko-KR")
+    page = context.new_page()
+    try:
+        page.goto(site_url + path)
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        page.emulate_media(media="print", color_scheme="dark")
+        seen = page.evaluate(
+            """() => {
+                const root = getComputedStyle(document.documentElement), body = getComputedStyle(document.body);
+                const text = getComputedStyle(document.querySelector('article'));
+                return [root.colorScheme, body.backgroundColor, text.color];
+            }"""
+        )
+        assert seen == ["light", "rgb(255, 255, 255)", "rgb(0, 0, 0)"]
+    finally:
+        context.close()

@@ -180,6 +180,28 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
                             True,
                         )
                     )
+            anchors_at = (*prefix, "sections", i, "criteria", j, "anchors")
+            here = f"{where}sections[{i}].criteria[{j}].anchors"
+            # Anchors are the scores an evaluator can give: without the full score nobody
+            # can earn the points, and a critical criterion without 0 can never fail.
+            in_range = all(0 <= score <= criterion.points for score in criterion.anchors)
+            if criterion.anchors and in_range and criterion.points not in criterion.anchors:
+                problems.append(
+                    (
+                        anchors_at,
+                        f"{here}: no anchor for the full score {criterion.points}, so nobody can earn it; "
+                        f"add `{criterion.points}: …` saying what a full score looks like",
+                        True,
+                    )
+                )
+            if criterion.critical and criterion.anchors and in_range and 0 not in criterion.anchors:
+                problems.append(
+                    (
+                        anchors_at,
+                        f"{here}: a critical criterion needs an anchor for 0 (what fails the call); add `0: …`",
+                        True,
+                    )
+                )
     return problems
 
 
