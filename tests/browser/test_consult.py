@@ -674,3 +674,49 @@ def test_accessibility_of_a_stale_script_handed_off(open_page: Callable[..., Pag
         }"""
     )
     assert violations == []
+
+
+# ------------------------------------------------------------------ found by trying it as an agent
+
+
+INTO_OUTAGE = "#path=open/ask-reason/script-cancellation-after-outage:acknowledge"
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS)
+def test_a_shared_link_into_a_hand_off_brings_its_line_to_say_into_view(
+    open_page: Callable[..., Page], starter: str, width: int, height: int
+) -> None:
+    page = open_page(starter + PRICE + INTO_OUTAGE, width=width, height=height)
+    expect_step(page, "acknowledge")
+    expect(page.locator(STEP)).to_have_attribute("data-current-script", "script-cancellation-after-outage")
+    page.wait_for_function("() => document.querySelector('[data-consult] [data-step-id] [data-say]')")
+    assert_say_in_view(page)
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS)
+def test_a_stale_warning_after_a_hand_off_is_seen_with_the_line_to_say(
+    open_page: Callable[..., Page], starter: str, width: int, height: int
+) -> None:
+    # Read in 2027-05: every starter script is past its review interval.
+    page = open_page(starter + PRICE, width=width, height=height, clock=dt.datetime(2027, 5, 1, 9, 0, tzinfo=SEOUL))
+    for key, step in (("1", "ask-reason"), ("4", "acknowledge")):
+        page.keyboard.press(key)
+        expect_step(page, step)
+    stale = page.locator("[data-consult] [data-stale]")
+    expect(stale).to_be_visible()
+    assert_say_in_view(page)
+    box = stale.bounding_box()
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+    say = say_box(page)
+    if say["bottom"] - box["y"] <= height - header - 16:  # both fit on the screen: both are seen
+        assert box["y"] >= header
+
+
+def test_a_link_within_the_page_keeps_the_call_in_the_address(open_page: Callable[..., Page], starter: str) -> None:
+    page = open_page(starter + PRICE, width=1280, height=800)
+    page.keyboard.press("1")
+    expect_step(page, "ask-reason")
+    page.locator(".md-sidebar--secondary a.md-nav__link").first.click()  # the table of contents
+    assert page.evaluate("location.hash").startswith("#path=open/ask-reason")
+    page.reload()
+    expect_step(page, "ask-reason")

@@ -255,7 +255,10 @@
     var pending = saved ? this.restore(saved) : null;
     this.render(false);
     if (saved && this.path.length > 1) this.bringIntoView();
-    if (pending) pending.then(this.render.bind(this, false));
+    var self = this;
+    // A shared link or a reload whose path goes on in another script: once that script
+    // has loaded, its line to say is the one to bring into view.
+    if (pending) pending.then(function () { self.render(false); self.bringIntoView(); });
   }
 
   Consult.prototype.build = function () {
@@ -756,8 +759,12 @@
     }
     var bottom = window.innerHeight - 8;
     var box = say.getBoundingClientRect();
-    if (box.top >= top && box.bottom <= bottom) return;
-    var start = this.current.getBoundingClientRect().top;
+    // A stale warning (a script past its review date, perhaps just handed off into) must be
+    // seen too: in view with the line to say when both fit, else the line to say wins.
+    var stale = this.staleBox && !this.staleBox.hidden ? this.staleBox.getBoundingClientRect() : null;
+    if (stale && box.bottom - stale.top > bottom - top) stale = null;
+    if (box.top >= top && box.bottom <= bottom && (!stale || stale.top >= top)) return;
+    var start = stale ? stale.top : this.current.getBoundingClientRect().top;
     var target = box.bottom - start <= bottom - top ? start : box.top;
     window.scrollBy({ top: target - top, left: 0, behavior: "instant" });
   };
@@ -1284,6 +1291,20 @@
     if (isTyping(event.target)) return;
     active.onKey(event);
   });
+  // A link within the page (the table of contents, the skip link, a step in the step
+  // list) would replace the address's #path=…, and a reload would lose the call: scroll
+  // to its target instead and keep the address.
+  document.addEventListener("click", function (event) {
+    if (!active || !active.root.isConnected || event.defaultPrevented || event.button !== 0) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var link = event.target && event.target.closest ? event.target.closest('a[href^="#"]') : null;
+    if (!link) return;
+    var id = decodeURIComponent(link.getAttribute("href").slice(1));
+    if (!id || id.indexOf("path=") === 0) return;
+    event.preventDefault();
+    var target = document.getElementById(id);
+    if (target && target.getClientRects().length) target.scrollIntoView();
+  }, true);
   window.addEventListener("hashchange", function () {
     if (active && active.root.isConnected) active.resume();
   });
