@@ -52,7 +52,7 @@ def test_check_prints_exactly_the_expected_errors(case: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(case)])
     assert result.exit_code == 1
     noun = "error" if len(expected) == 1 else "errors"
-    assert result.output.splitlines() == [*expected, f"{len(expected)} {noun} in 1 file"]
+    assert result.output.splitlines() == [*expected, f"{len(expected)} {noun} in 1 file", "1 file read"]
 
 
 def test_quoting_fixes_the_typing_slips(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_quoting_fixes_the_typing_slips(tmp_path: Path) -> None:
         fixed = tmp_path / f"{stem}.yaml"
         fixed.write_text(text.replace(wrong, right), encoding="utf-8")
         result = CliRunner().invoke(main, ["check", str(fixed)])
-        assert (result.exit_code, result.output) == (0, "ok: 1 document valid\n")
+        assert (result.exit_code, result.output) == (0, "ok: 1 document valid\n1 file read\n")
 
 
 def test_full_width_colon_inside_a_value_is_left_alone(tmp_path: Path) -> None:
@@ -71,4 +71,4 @@ def test_full_width_colon_inside_a_value_is_left_alone(tmp_path: Path) -> None:
     fixed = tmp_path / "ratio.yaml"
     fixed.write_text(text.replace("title： 전각 콜론", "title: 비율 3：1"), encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(fixed)])
-    assert (result.exit_code, result.output) == (0, "ok: 1 document valid\n")
+    assert (result.exit_code, result.output) == (0, "ok: 1 document valid\n1 file read\n")

@@ -30,6 +30,7 @@ from craftbook.errors import Diagnostic
 from craftbook.library import load_library
 from craftbook.load import LoadedFile, load_file
 from craftbook.render import RenderOptions, doc_path, render_site
+from craftbook.text import collapse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
@@ -84,8 +85,12 @@ PLAIN = (
 # characters that must still show as typed.
 MD_PLAIN_CHARS = st.sampled_from(list("가나다라마바사아자차카타파하 abcxyz019 <\"'/&%$@,?{}\n"))
 MD_PLAIN = st.text(MD_PLAIN_CHARS, min_size=1, max_size=40).filter(lambda s: s.split())
-# Markdown of any kind: it only has to render, safely.
-MD_ANY = st.lists(st.one_of(st.text(TEXT_CHARS, max_size=20), HOSTILE_WORDS), min_size=1, max_size=6).map("".join)
+# Markdown of any kind: it only has to render, safely (blank text is refused by check).
+MD_ANY = (
+    st.lists(st.one_of(st.text(TEXT_CHARS, max_size=20), HOSTILE_WORDS), min_size=1, max_size=6)
+    .map("".join)
+    .filter(collapse)
+)
 
 
 @cache

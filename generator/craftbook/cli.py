@@ -6,6 +6,8 @@ Exit codes are decided here and only here: 0 success, 1 failure, 2 wrong usage.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,12 @@ def max_file_bytes_option(default: str) -> Callable[[Callable[..., Any]], Callab
         default=None,
         help=f"Refuse YAML files larger than this {default}.",
     )
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, `kill`, a container stopped) ends the run like Ctrl+C:
+    as an exception, so every `finally` runs and no staging or temporary folder is left."""
+    raise KeyboardInterrupt
 
 
 class _LogLines(logging.Handler):
@@ -83,17 +91,25 @@ def main(ctx: click.Context) -> None:
         logger.level, logger.propagate = saved
 
     ctx.call_on_close(restore)
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _stop)
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=Path("playbooks"))
 @click.option("--stale", is_flag=True, help="List documents past their review date (not an error).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (exit 1).")
 @max_file_bytes_option("(default 1 MiB)")
-def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
-    """Validate a library folder or one file; report every problem at once."""
+def check(path: Path, stale: bool, strict: bool, max_file_bytes: int | None) -> None:
+    """Validate a library folder or one file; report every problem at once.
+
+    Errors are what cannot be right, warnings what may be intended (a date in the
+    future, a tag spelt two ways); the last line says what was read and skipped.
+    """
     from .commands import check_library
 
-    report = check_library(path, stale=stale, max_bytes=max_file_bytes)
+    report = check_library(path, stale=stale, max_bytes=max_file_bytes, strict=strict)
     click.echo(report)
 
 

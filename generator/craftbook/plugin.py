@@ -92,6 +92,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         except CraftbookError as exc:
             # MkDocs shows PluginError text as is and stops the build (or keeps serving).
             raise PluginError(exc.format_message()) from exc
+        # Under "mkdocs": MkDocs' --strict counts them, and `craftbook build` shows them.
+        for warning in self.result.library.warnings:
+            log.warning(str(warning))
         self.out, self.playbooks = options.out, options.playbooks
         self.search_pages = {}
         return config

@@ -20,6 +20,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from ..text import collapse
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A document id that would take the place of a page the site needs: <kind folder>/index/
 # is each kind's listing.
@@ -53,9 +55,23 @@ Id = Annotated[
     StringConstraints(pattern=ID_PATTERN),
     Field(description="Lowercase letters, digits and single hyphens, e.g. `qa-retention-call`."),
 ]
-PlainText = Annotated[str, StringConstraints(min_length=1), Field(description="Plain text.")]
+BLANK = "must not be blank (it holds only spaces); write the text, or remove the key if the field is optional"
+
+
+def _not_blank(value: str) -> str:
+    """Text that shows nothing (spaces, a full-width space, invisible characters) would be
+    an empty heading, an empty feed entry or an invisible link: refused like no text."""
+    if not collapse(value):
+        raise ValueError(BLANK)
+    return value
+
+
+PlainText = Annotated[
+    str, StringConstraints(min_length=1), AfterValidator(_not_blank), Field(description="Plain text.")
+]
 Markdown = Annotated[
     str,
+    AfterValidator(_not_blank),
     Field(
         description="Markdown. Raw HTML is shown as text; links may be http, https, mailto or relative.",
         json_schema_extra={"x-craftbook-format": "markdown"},
@@ -76,8 +92,8 @@ class Model(BaseModel):
 
 class Source(Model):
     title: PlainText = Field(description="Title of the work cited.")
-    author: str | None = Field(None, description="Who wrote it.")
-    publisher: str | None = Field(None, description="Where it appeared.")
+    author: PlainText | None = Field(None, description="Who wrote it.")
+    publisher: PlainText | None = Field(None, description="Where it appeared.")
     url: Url | None = None
     date: dt.date | None = Field(None, description="Publication date, YYYY-MM-DD.")
 
@@ -92,7 +108,7 @@ class DocumentBase(Model):
     summary: PlainText = Field(description="One paragraph, plain text; shown in lists, search and feeds.")
     roles: list[Role] = Field(default_factory=list, description="Who this concerns.")
     tags: list[PlainText] = Field(default_factory=list, description="Free-form tags.")
-    owner: str | None = Field(None, description="Who keeps it true (name or team).")
+    owner: PlainText | None = Field(None, description="Who keeps it true (name or team).")
     reviewed: dt.date | None = Field(None, description="Date (YYYY-MM-DD) it was last checked.")
     review_every: int = Field(180, gt=0, description="Days between reviews; past it the page says it is stale.")
     status: Literal["published", "draft", "retired"] = Field(
@@ -107,6 +123,27 @@ class DocumentBase(Model):
     @property
     def all_roles(self) -> list[str]:
         return list(self.roles)
+
+
+def dates_in(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dt.date]]:
+    """Every date a document holds, with its key path (as written: `from`, not `from_`)."""
+    if isinstance(value, dt.date):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from dates_in(getattr(value, name), (*path, info.alias or name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from dates_in(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from dates_in(item, (*path, key))
+
+
+def same_words(text: str) -> str:
+    """What two labels are compared by: `"예 "`, `예` and `"YES"`/`yes` are the same
+    button to an agent (white space collapsed, case folded)."""
+    return collapse(text).casefold()
 
 
 Reference = tuple[tuple[Any, ...], str, str | None]

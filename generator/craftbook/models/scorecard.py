@@ -281,7 +281,7 @@ sections:                 # 평가 영역. weight의 합은 100
   - title: 니즈 파악
     weight: 60
     criteria:             # 한 영역 안 points의 합은 100
-      - id: open-question # 평가표 안에서 겹치지 않는 id (화면에는 text가 보입니다)
+      - id: open-question  # 평가표 안에서 겹치지 않는 id (화면에는 text가 보입니다)
         text: 고객의 사유를 열린 질문으로 확인했는가
         points: 100
         critical: false   # true면 0점일 때 치명 위반 (critical_fails 참고)

@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field, StringConstraints
 
 from ..diagnose import Problem, did_you_mean
 from ..text import collapse, plain_text
-from .base import ID_PATTERN, DocumentBase, KindSpec, Markdown, Model, Outcome, PlainText, Reference
+from .base import ID_PATTERN, DocumentBase, KindSpec, Markdown, Model, Outcome, PlainText, Reference, same_words
 
 StepId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 _ID = re.compile(ID_PATTERN)
@@ -222,7 +222,24 @@ def script_rules(doc: Script) -> list[Problem]:
                 )
             )
         edges[step_id] = []
+        labels: dict[str, int] = {}
         for k, branch in enumerate(step.next or []):
+            first = labels.setdefault(same_words(branch.when), k)
+            if first != k:
+                same_place = step.next[first].go == branch.go  # type: ignore[index]
+                problems.append(
+                    (
+                        ("steps", step_id, "next", k, "when"),
+                        f"steps.{step_id}.next[{k}].when: {branch.when!r} is also next[{first}].when of this step; "
+                        + (
+                            "the two branches are the same: remove one"
+                            if same_place
+                            else "an agent would see two identical buttons that lead to different steps: "
+                            "reword one so the agent can tell them apart"
+                        ),
+                        False,
+                    )
+                )
             target = handoff(doc, branch.go)
             if target is None:
                 edges[step_id].append(branch.go)
