@@ -7,17 +7,24 @@ minimal library, so cross-references have something to point at.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from craftbook.cli import main
 from craftbook.errors import ValidationFailed
 from craftbook.library import load_library
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+WARNINGS = sorted((FIXTURES / "warnings").glob("*.yaml"))
+# "Today" of the fixtures: dates after it are warnings (SOURCE_DATE_EPOCH for the CLI).
+TODAY = dt.date(2026, 11, 30)
+EPOCH = str(int(dt.datetime(2026, 11, 30, tzinfo=dt.UTC).timestamp()))
 # `# expect: LINE:COL: message` states an error, `# expect-warning: LINE:COL: message` a warning.
 EXPECT = re.compile(r"^# expect(?:-(warning))?: (\d+):(\d+): (.*)$")
 
@@ -26,7 +33,7 @@ def expected_lines(case: Path) -> list[str]:
     """What `craftbook check` must say about a fixture, in its own order (sorted by place)."""
     return [
         f"{case.name}:{m.group(2)}:{m.group(3)}: {m.group(1) or 'error'}: {m.group(4)}"
-        for line in case.read_text(encoding="utf-8").splitlines()
+        for line in case.read_text(encoding="utf-8", errors="replace").splitlines()
         if (m := EXPECT.match(line))
     ]
 
@@ -41,7 +48,7 @@ def _library_with(tmp_path: Path, *files: tuple[str, bytes]) -> Path:
 
 def _diagnostics(root: Path) -> list[str]:
     with pytest.raises(ValidationFailed) as caught:
-        load_library(root)
+        load_library(root, today=TODAY)
     return [str(d) for d in caught.value.diagnostics]
 
 
@@ -51,6 +58,27 @@ def test_invalid_case_reports_exactly_its_errors(case: Path, tmp_path: Path) -> 
     assert any(": error: " in line for line in expected), f"{case.name} states no expected error"
     root = _library_with(tmp_path, (case.name, case.read_bytes()))
     assert _diagnostics(root) == expected
+
+
+@pytest.mark.parametrize("case", WARNINGS, ids=[p.stem for p in WARNINGS])
+def test_warning_case_reports_exactly_its_warnings(case: Path, tmp_path: Path) -> None:
+    """Tests/fixtures/warnings/: what may be intended. The library is valid; each
+    warning is located and stated, and `check --strict` fails on them."""
+    expected = expected_lines(case)
+    assert expected and all(": warning: " in line for line in expected), f"{case.name} states no warning"
+    root = _library_with(tmp_path, (case.name, case.read_bytes()))
+    assert [str(w) for w in load_library(root, today=TODAY).warnings] == expected
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": EPOCH})
+    result = runner.invoke(main, ["check", str(root)])
+    count = len(list(root.glob("*.yaml")))
+    verdict = f"ok: {count} documents valid, {len(expected)} warning{'s' if len(expected) > 1 else ''}"
+    assert (result.exit_code, result.output.splitlines()) == (0, [*expected, verdict, f"{count} files read"])
+    strict = runner.invoke(main, ["check", "--strict", str(root)])
+    noun = "warnings" if len(expected) > 1 else "warning"
+    assert (strict.exit_code, strict.output.splitlines()) == (
+        1,
+        [*expected, f"{len(expected)} {noun} in 1 file; --strict fails on warnings", f"{count} files read"],
+    )
 
 
 def test_minimal_library_is_valid() -> None:

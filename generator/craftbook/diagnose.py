@@ -111,7 +111,7 @@ def _yaml_typing_hint(scalar: Scalar | None) -> str:
     if scalar.tag.endswith(":timestamp"):
         return f'; YAML read {text!r} as a date — put it in quotes: "{text}"'
     if scalar.tag.endswith(":null"):
-        return "; the value is empty"
+        return "; the value is empty: write it after the colon"
     return ""
 
 
@@ -280,37 +280,38 @@ def _wants_int(model: type[BaseModel], path: KeyPath, *, key: bool = False) -> b
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
-def number_spelling(loaded: LoadedFile, model: type[BaseModel], explained: set[KeyPath]) -> list[Problem]:
+def number_spelling(loaded: LoadedFile, model: type[BaseModel]) -> list[Problem]:
     """Whole numbers YAML reads as something else than the digits show: `030` is octal
     24, `0x1E` hexadecimal, `1:30` base 60 (90), `1_000` a thousand; and `08`, which it
     reads as text that pydantic would turn into 8. Every integer field and key refuses
-    them, so what the page says is what the author typed. Paths already `explained` (an
-    integer in a text field) are left to that message."""
+    them, so what the page says is what the author typed. (A number in a text field is
+    another message: `title: 030` → expected text.)"""
     problems: list[Problem] = []
     for table, at_key in ((loaded.source.scalars, False), (loaded.source.key_scalars, True)):
         for path, scalar in table.items():
             text = scalar.text.strip()
-            if scalar.quoted or path in explained or _DECIMAL.fullmatch(text):
+            if scalar.quoted or _DECIMAL.fullmatch(text):
                 continue
             if not scalar.tag.endswith((":int", ":str")) or not _wants_int(model, path, key=at_key):
                 continue
             digits = text.replace("_", "")
             value = _value_at(loaded.data, path) if not at_key else path[-1]
-            where = format_path(path) if not at_key else f"{format_path(path)} (the key)"
+            where = format_path(path[:-1] if at_key else path)
+            shown = f"the key {text!r}" if at_key else repr(text)
             if LEADING_ZERO.fullmatch(text):
                 meant = int(digits, 10)
-                read = f"an octal (base-8) number, {value}" if scalar.tag.endswith(":int") else "text"
-                message = (
-                    f"{where}: {text!r} starts with 0, so YAML reads it as {read}; "
-                    f"write {meant} without the leading zero"
-                )
+                if scalar.tag.endswith(":int"):
+                    read = f"so YAML reads it as an octal (base-8) number, {value}"
+                else:
+                    read = "which YAML keeps for octal (base-8) numbers"
+                message = f"{where}: {shown} starts with 0, {read}; write {meant} without the leading zero"
             elif ":" in text:
                 message = (
-                    f"{where}: YAML reads {text!r} as a base-60 (clock) number, {value}; "
+                    f"{where}: YAML reads {shown} as a base-60 (clock) number, {value}; "
                     f"write the number in plain digits (e.g. {value})"
                 )
             else:
-                message = f"{where}: YAML reads {text!r} as the number {value}; write it in plain digits: {value}"
+                message = f"{where}: YAML reads {shown} as the number {value}; write it in plain digits: {value}"
             problems.append((path, message, at_key))
     return problems
 

@@ -218,10 +218,16 @@ def validate_document(
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:
+        # A value the reader already refused (a broken surrogate pair) is explained once.
+        # A number YAML misread (030 → 24) is explained as that, not by the range it then fails (`> 0`).
         problems = explain_validation_error(exc, loaded, model)
-        problems += number_spelling(loaded, model, {p[0] for p in problems})
+        spelling = number_spelling(loaded, model)
+        explained = {n.path for n in loaded.source.notes if n.severity == "error"} | {p[0] for p in spelling}
+        problems = [p for p in problems if p[0] not in explained] + spelling
         return None, [*notes, *(_diagnostic(loaded, p) for p in problems)]
-    problems = [*_id_problems(doc), *document_rules(doc), *number_spelling(loaded, model, set())]
+    spelling = number_spelling(loaded, model)
+    # Sums and ranges over misread numbers (030 read as 24) would only mislead: first the spelling.
+    problems = [*_id_problems(doc), *spelling, *([] if spelling else document_rules(doc))]
     warnings = _document_warnings(doc, today)
     return doc, [
         *notes,
