@@ -93,12 +93,15 @@ class _Walk:
         self.boundary_label = boundary_label
         self.read_dirs: dict[str, str] = {}  # real path → name of a folder already read
         self.real_files: dict[str, list[tuple[Path, str, bool]]] = defaultdict(list)
+        # Linked folders wait until every real folder is read: the folder itself, not a
+        # link to it, is the one read, wherever the two stand in the tree.
+        self.linked: list[tuple[os.DirEntry[str], str, tuple[str, ...]]] = []
 
     def problem(self, name: str, message: str, severity: str = "error") -> None:
         self.found.problems.append(Diagnostic(name, 1, 1, message, severity))
 
     def folder(self, path: Path, rel: str, real: str, ancestors: tuple[str, ...], via_link: bool) -> None:
-        self.read_dirs[real] = rel or "."
+        self.read_dirs[real] = rel.rstrip("/") or "."
         try:
             with os.scandir(path) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
@@ -144,6 +147,9 @@ class _Walk:
                     "builds the site: copy the file into the library instead of linking to it",
                 )
                 return
+        if is_dir and is_link and not via_link:
+            self.linked.append((entry, rel, ancestors))
+            return
         if is_dir:
             if real in ancestors:
                 self.problem(
@@ -192,7 +198,13 @@ class _Walk:
             "warning",
         )
 
+    def follow_links(self) -> None:
+        while self.linked:
+            entry, rel, ancestors = self.linked.pop(0)
+            self.entry(entry, rel, ancestors, True)
+
     def finish(self) -> Discovery:
+        self.follow_links()
         for sightings in self.real_files.values():
             # The file itself (not through a link) is the one read; otherwise the first name.
             kept = min(sightings, key=lambda s: (s[2], s[1]))
@@ -226,7 +238,12 @@ def discover(root: Path, *, within: Iterable[Path] = ()) -> Discovery:
         return found
     real_root = os.path.realpath(root)
     folders = [real_root, *(os.path.realpath(p) for p in within)]
-    label = f"the project ({folders[1]})" if len(folders) > 1 else f"the library ({real_root})"
+    if len(folders) == 1:
+        label = f"the library ({real_root})"
+    elif _inside(real_root, folders[1:]):
+        label = f"the project ({folders[1]})"
+    else:
+        label = f"the project ({folders[1]}) and the library ({real_root})"
     walk = _Walk(root, folders, label)
     walk.folder(root, "", real_root, (), False)
     return walk.finish()
