@@ -30,6 +30,11 @@ SLIPS = {
     "list-for-mapping",
     "mapping-for-list",
     "mapping-for-list-of-text",
+    "nbsp-after-colon",
+    "nbsp-key",
+    "bracket-then-text",
+    "unclosed-bracket",
+    "comment-in-list",
 }
 
 

@@ -137,7 +137,10 @@ def test_the_one_pass_reader_builds_what_the_graph_reader_builds() -> None:
 
     compared = 0
     for path in files:
-        text = load.decode(path.read_bytes())
+        try:
+            text = load.decode(path.read_bytes())
+        except load.LoadError:
+            continue  # not UTF-8: neither reader sees it
         tree = read(load._read_tree, text)
         if tree != "needs graph":
             assert tree == read(load._read_graph, text), path

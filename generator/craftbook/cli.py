@@ -151,10 +151,17 @@ def build(
 @CONFIG_OPTION
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path, dev_addr: str) -> None:
-    """Serve the site and rebuild when a YAML file or page changes."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Serve the site and rebuild when a YAML file or page changes.
 
-    mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)
+    While the library has errors the last good site stays served, every page showing the
+    errors at its top. A port in use is refused (exit 2) before anything is built.
+    """
+    from .serve import serve as serve_site
+
+    if not config_file.exists():
+        raise click.UsageError(f"no MkDocs configuration at {config_file}", ctx=click.get_current_context())
+    with console(logging.INFO):
+        serve_site(config_file, dev_addr, echo=click.echo)
 
 
 @main.command()

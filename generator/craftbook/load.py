@@ -153,6 +153,60 @@ _FULL_WIDTH_KEY = re.compile(
 )
 
 
+def _unclosed_bracket(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str] | None:
+    """`title: [깨진 제목`: a value that starts with '[' or '{' opens a list or mapping,
+    and PyYAML gives up lines later, at the next key. The slip is the bracket: say so
+    there, with the quoted value to type if the bracket belongs to the text."""
+    mark = exc.context_mark
+    if mark is None or not (exc.context or "").startswith("while parsing a flow"):
+        return None
+    if not (exc.problem or "").startswith("expected ',' or"):
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    opener = line[mark.column : mark.column + 1]
+    if opener not in ("[", "{"):
+        return None
+    closer, what = ("]", "list") if opener == "[" else ("}", "mapping")
+    rest = line[mark.column :]
+    if " #" in rest:
+        return _mark(mark), (
+            f"invalid YAML: this '{opener}' starts a {what} that never closes: the ' #' in it starts a comment, "
+            f"which hides the rest of the line; put each item that holds ' #' in quotes, e.g. {_quoted('a #b')}"
+        )
+    key = line[: mark.column].strip()
+    quoted = f"{key} {_quoted(rest.rstrip())}".strip()
+    return _mark(mark), (
+        f"invalid YAML: this '{opener}' starts a {what} that is never closed with '{closer}'; close it, or, "
+        f"if the bracket is part of the text, put the whole value in quotes: {quoted}"
+    )
+
+
+_BRACKET_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s\[\]{}#'\"-][^:#]*:\s+)?)(?P<value>[\[{].*?)\s*$")
+
+
+def _text_after_bracket(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str] | None:
+    """`title: [공지] 해지 방어 교육`: a value that starts with a bracket is a list (or a
+    mapping), which ends at ']'; the words after it are a syntax error PyYAML reports
+    in its own terms. Say what happened at the value, and the quoted value to type."""
+    mark = exc.problem_mark
+    if mark is None or not (exc.problem or "").startswith("expected <block end>"):
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    match = _BRACKET_VALUE.match(line)
+    if match is None or mark.column <= match.end("lead"):
+        return None
+    value = match.group("value")
+    opener = value[0]
+    closer, what = ("]", "list") if opener == "[" else ("}", "mapping")
+    return Mark(mark.line + 1, match.start("value") + 1), (
+        f"invalid YAML: a value that starts with '{opener}' is a {what}, which ends at '{closer}', so the text "
+        f"after it cannot follow; if the brackets are part of the text, put the whole value in quotes: "
+        f"{match.group('lead').strip()} {_quoted(value)}".rstrip()
+    )
+
+
 def _authoring_slip(problem: str, text: str, marks: list[yaml.Mark]) -> tuple[Mark, str] | None:
     """The usual typing slips behind a syntax error, located where the trainer made them.
 
@@ -678,6 +732,8 @@ def _parse_with(text: str, loader: Any) -> tuple[dict[str, Any], SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         slip = _authoring_slip(problem, text, [m for m in (exc.problem_mark, exc.context_mark) if m is not None])
+        if slip is None:
+            slip = _unclosed_bracket(exc, text) or _text_after_bracket(exc, text)
         if slip is not None:
             raise LoadError(*slip) from exc
         hint = _syntax_hint(problem, text, mark)
