@@ -35,6 +35,14 @@ SLIPS = {
     "bracket-then-text",
     "unclosed-bracket",
     "comment-in-list",
+    "star-value",
+    "reserved-first-character",
+    "unclosed-quote",
+    "quote-closes-early",
+    "backslash-in-double-quotes",
+    "missing-colon",
+    "indented-too-far",
+    "item-without-key",
 }
 
 

@@ -182,6 +182,95 @@ def _unclosed_bracket(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str] 
     )
 
 
+# `key: value` (or `- value`) on one line: where its value starts.
+_VALUE_START = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s\[\]{}#'\"-][^:#]*:\s+)?)(?P<value>\S.*?)\s*$")
+_KEY_LINE = re.compile(r"^(?P<indent>\s*)[^\s#'\"\[\]{}-][^:#]*:(\s|$)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _explained_syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str] | None:
+    """The other slips PyYAML names in parser terms, said where the trainer made them,
+    with what to type: a value that starts with a character YAML reserves, a quote that
+    never closes or closes early, a backslash in double quotes, a missing ':', a line
+    indented too far, a list item without a key."""
+    problem, context = exc.problem or "", exc.context or ""
+    lines = text.splitlines()
+
+    def line_of(mark: yaml.Mark | None) -> str:
+        return lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+
+    mark = exc.problem_mark
+    line = line_of(mark)
+    value = _VALUE_START.match(line)
+    lead = value.group("lead").strip() if value else ""
+    if context.startswith(("while scanning an alias", "while scanning an anchor")) and exc.context_mark is not None:
+        start = exc.context_mark
+        match = _VALUE_START.match(line_of(start))
+        if match is not None and match.start("value") == start.column:
+            char = match.group("value")[0]
+            return _mark(start), (
+                f"invalid YAML: a value that starts with '{char}' must be in quotes (YAML reads '{char}name' as "
+                f"{'a reference to an anchor' if char == '*' else 'an anchor'}): "
+                f"{match.group('lead').strip()} {_quoted(match.group('value'))}".rstrip()
+            )
+    if "cannot start any token" in problem and value is not None and mark.column == value.start("value"):
+        char = value.group("value")[0]
+        return _mark(mark), (
+            f"invalid YAML: a value cannot start with '{char}' unless it is in quotes: "
+            f"{lead} {_quoted(value.group('value'))}".rstrip()
+        )
+    if context.startswith(("while scanning a quoted scalar", "while scanning a double-quoted scalar")) and (
+        exc.context_mark is not None
+    ):
+        start = exc.context_mark
+        quote = line_of(start)[start.column : start.column + 1] or '"'
+        if "unknown escape character" in problem:
+            escape = problem.rsplit(" ", 1)[-1][1:-1]
+            written = line_of(start)[start.column :]
+            inner = written[1 : written.rfind('"')] if written.count('"') > 1 else written[1:]
+            key = line_of(start)[: start.column].strip()
+            return Mark(mark.line + 1, mark.column), (
+                f"invalid YAML: inside \"…\" a backslash starts an escape, and '\\{escape}' is none; write the "
+                f"value in single quotes instead: {key} '{inner}' (or write each backslash twice)"
+            )
+        return _mark(start), (
+            f"invalid YAML: the quote {quote} here is never closed; end the value with {quote} "
+            + ("(a ' inside '…' is written twice: '')" if quote == "'" else '(a " inside "…" is written \\")')
+        )
+    if problem.startswith("expected <block end>") and value is not None and value.group("value")[0] in "'\"":
+        quote = value.group("value")[0]
+        return Mark(mark.line + 1, value.start("value") + 1), (
+            f"invalid YAML: the quote {quote} that starts this value closes before the value ends; "
+            + (
+                "inside '…' write a quote twice ('it''s') or quote the value with \"…\" instead"
+                if quote == "'"
+                else 'inside "…" write a quote as \\" or quote the value with \'…\' instead'
+            )
+        )
+    if "could not find expected ':'" in problem and context.startswith("while scanning a simple key"):
+        start = exc.context_mark
+        return _mark(start), (
+            f"invalid YAML: {line_of(start).strip()!r} has no ':' after its key; write 'key: value' "
+            "(or, if it continues the line above, indent it under that value)"
+        )
+    if problem.startswith("expected <block end>, but found '-'") and mark is not None:
+        return _mark(mark), (
+            "invalid YAML: a list item ('- ') here belongs to no key; put it under its key, indented "
+            "by two spaces (a line 'tags:', then '  - 항목')"
+        )
+    if "mapping values are not allowed" in problem and mark is not None:
+        above = next((ln for ln in reversed(lines[: mark.line]) if ln.strip() and not ln.lstrip().startswith("#")), "")
+        if _KEY_LINE.match(line) and _indent(line) > _indent(above) and _KEY_LINE.match(above):
+            return Mark(mark.line + 1, _indent(line) + 1), (
+                f"invalid YAML: this line is indented more than the one above, so YAML reads it as part of the "
+                f"value of {above.split(':')[0].strip().lstrip('- ')!r}; line its key up with the keys above it"
+            )
+    return None
+
+
 _BRACKET_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s\[\]{}#'\"-][^:#]*:\s+)?)(?P<value>[\[{].*?)\s*$")
 
 
@@ -333,6 +422,24 @@ def _comment_note(item: ScalarNode | ScalarEvent, value: str, path: KeyPath, doc
     return Note(path, _mark(item.start_mark), message, "warning")
 
 
+def _folded_item_note(item: ScalarNode | ScalarEvent, value: str, path: KeyPath, doc: str) -> Note | None:
+    """A list item indented one space too far continues the item above it: `- 하나` then
+    `   - 둘` is the one text '하나 - 둘'. A plain value that runs on over a line starting
+    with '- ' is almost always that slip."""
+    written = doc[item.start_mark.index : item.end_mark.index].split("\n")
+    for offset, line in enumerate(written[1:], start=1):
+        if line.lstrip().startswith("- "):
+            return Note(
+                path,
+                _mark(item.start_mark),
+                f"continues on line {item.start_mark.line + 1 + offset}, which starts with '- ' like a list item, "
+                f"so YAML reads one text, {value!r}; if it is an item of its own, line its '- ' up with the '- ' "
+                "of the item above",
+                "warning",
+            )
+    return None
+
+
 def _refused_tag(tag: str, start: yaml.Mark) -> LoadError:
     shown = "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
     if _LANGUAGE_TAG.search(tag):
@@ -381,6 +488,10 @@ def _read_scalar(item: ScalarNode | ScalarEvent, tag: str, path: KeyPath | None,
                 note = _comment_note(item, text, path, doc)
                 if note is not None:
                     source.notes.append(note)
+                if item.end_mark.line != start.line:
+                    note = _folded_item_note(item, text, path, doc)
+                    if note is not None:
+                        source.notes.append(note)
                 if _looks_like_zero_padded(text, style):
                     source.scalars[path] = Scalar(text, tag, False)
         return nfc(text)
@@ -733,7 +844,7 @@ def _parse_with(text: str, loader: Any) -> tuple[dict[str, Any], SourceMap]:
         problem = exc.problem or exc.context or "invalid YAML"
         slip = _authoring_slip(problem, text, [m for m in (exc.problem_mark, exc.context_mark) if m is not None])
         if slip is None:
-            slip = _unclosed_bracket(exc, text) or _text_after_bracket(exc, text)
+            slip = _unclosed_bracket(exc, text) or _text_after_bracket(exc, text) or _explained_syntax(exc, text)
         if slip is not None:
             raise LoadError(*slip) from exc
         hint = _syntax_hint(problem, text, mark)
