@@ -132,9 +132,9 @@ def test_edition_numbers_unique_and_increasing(tmp_path: Path) -> None:
     root = _library_with(tmp_path, ("same.yaml", same.encode()), ("older.yaml", older.encode()))
     assert _diagnostics(root) == [
         "older.yaml:6:7: error: date: edition 2 is dated before edition 1 (2026-11-20); "
-        "numbers must increase with dates",
+        "numbers must increase with dates: correct the date or the number",
         "same.yaml:5:9: error: number: edition 1 is also edition.yaml (edition-2026-11); "
-        "edition numbers must be unique",
+        "edition numbers must be unique: give it the next free number, 3",
     ]
 
 

@@ -27,6 +27,18 @@ def did_you_mean(word: object, choices: typing.Iterable[object]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def one_of(word: object, choices: typing.Sequence[object], what: str) -> str:
+    """The fix for a name that matches nothing: the close one (did you mean …?), else the
+    names there are (`; the steps are: open, offer, close`), a few at most."""
+    close = did_you_mean(word, choices)
+    if close:
+        return close
+    if not choices:
+        return ""
+    names = ", ".join(str(c) for c in list(choices)[:8]) + (", …" if len(choices) > 8 else "")
+    return f"; {what}: {names}"
+
+
 def id_suggestion(value: object) -> str:
     """`Lesson_One` → ` (did you mean 'lesson-one'?)`: the id a mistyped one most likely meant."""
     suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")

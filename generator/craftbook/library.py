@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from . import urls
-from .diagnose import Problem, did_you_mean, explain_validation_error, format_path, number_spelling
+from .diagnose import Problem, did_you_mean, explain_validation_error, format_path, number_spelling, one_of
 from .discover import Discovery, discover
 from .errors import Diagnostic, ValidationFailed
 from .load import DEFAULT_MAX_BYTES, LoadedFile, load_file
@@ -265,9 +265,14 @@ def cross_file_rules(library: Library) -> list[Diagnostic]:
             where = where.replace(".[", "[")
             if target is None:
                 candidates = [i for i in ids if required is None or library.entries[i].doc.kind == required]
-                message = f"{where}: no document with id {ref!r}{did_you_mean(ref, candidates)}"
+                hint = did_you_mean(ref, candidates) or "; check the id, or add the document it names (craftbook new)"
+                message = f"{where}: no document with id {ref!r}{hint}"
             elif required and target.kind != required:
-                message = f"{where}: {ref!r} is a {target.kind}, expected a {required}"
+                kin = [i for i in ids if library.entries[i].doc.kind == required]
+                message = (
+                    f"{where}: {ref!r} is a {target.kind}, expected a {required}"
+                    f"{one_of(ref, kin, f'the {required} ids are') or f'; there is no {required} yet'}"
+                )
             else:
                 continue
             diagnostics.append(_diagnostic(entry.file, (path, message, False)))
@@ -425,6 +430,7 @@ def _edition_numbers(library: Library) -> list[Diagnostic]:
         key=lambda e: (e.doc.number, e.doc.id),  # type: ignore[attr-defined]
     )
     by_number: dict[int, Entry] = {}
+    free = max((e.doc.number for e in editions), default=0) + 1  # type: ignore[attr-defined]
     for entry in editions:
         doc = entry.doc
         assert isinstance(doc, Edition)
@@ -436,7 +442,7 @@ def _edition_numbers(library: Library) -> list[Diagnostic]:
                     (
                         ("number",),
                         f"number: edition {doc.number} is also {other.file.name} ({other.id}); "
-                        "edition numbers must be unique",
+                        f"edition numbers must be unique: give it the next free number, {free}",
                         False,
                     ),
                 )
@@ -451,7 +457,8 @@ def _edition_numbers(library: Library) -> list[Diagnostic]:
                     (
                         ("date",),
                         f"date: edition {after.doc.number} is dated before edition "  # type: ignore[attr-defined]
-                        f"{before.doc.number} ({before.doc.date}); numbers must increase with dates",  # type: ignore[attr-defined]
+                        f"{before.doc.number} ({before.doc.date}); numbers must increase with dates: "  # type: ignore[attr-defined]
+                        "correct the date or the number",
                         False,
                     ),
                 )

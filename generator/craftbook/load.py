@@ -503,7 +503,9 @@ def _read_scalar(item: ScalarNode | ScalarEvent, tag: str, path: KeyPath | None,
     try:
         value = SafeConstructor().construct_object(node, deep=True)
     except yaml.YAMLError as exc:
-        raise LoadError(_mark(start), f"cannot read value {text!r}: {exc}") from exc
+        raise LoadError(
+            _mark(start), f"cannot read value {text!r}: {exc}; put it in quotes to keep it as text"
+        ) from exc
     except (ValueError, OverflowError) as exc:
         # PyYAML lets these escape for 2026-13-45 or a 5,000-digit number.
         if tag == "tag:yaml.org,2002:timestamp":
@@ -537,7 +539,8 @@ def _duplicate_key(key: Any, mark: Mark, first: Mark) -> Note:
     )
 
 
-_NOT_A_WORD = "a key must be a plain word, not a list or mapping"
+_NOT_A_WORD = "a key must be a plain word, not a list or mapping; write the key as a word followed by ': '"
+_TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels; a document needs far fewer: check the indentation"
 
 
 class _Builder:
@@ -558,7 +561,7 @@ class _Builder:
                 "(aliases that multiply each other?); write the content out plainly",
             )
         if depth > MAX_DEPTH:
-            raise LoadError(_mark(node.start_mark), f"nested deeper than {MAX_DEPTH} levels")
+            raise LoadError(_mark(node.start_mark), _TOO_DEEP)
         self.source.values.setdefault(path, _mark(node.start_mark))
         if isinstance(node, ScalarNode):
             return _read_scalar(node, node.tag, path, self.source, self.doc)
@@ -753,7 +756,7 @@ def _walk_events(text: str, loader: Any, tree: _Tree | None = None) -> tuple[int
             nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
-                raise LoadError(_mark(event.start_mark), f"nested deeper than {MAX_DEPTH} levels")
+                raise LoadError(_mark(event.start_mark), _TOO_DEEP)
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             depth -= 1
         elif kind is DocumentStartEvent:
@@ -847,19 +850,23 @@ def _parse_with(text: str, loader: Any) -> tuple[dict[str, Any], SourceMap]:
             slip = _unclosed_bracket(exc, text) or _text_after_bracket(exc, text) or _explained_syntax(exc, text)
         if slip is not None:
             raise LoadError(*slip) from exc
-        hint = _syntax_hint(problem, text, mark)
-        message = f"invalid YAML: {problem}" + (f"; {hint}" if hint else "")
+        hint = _syntax_hint(problem, text, mark) or (
+            "check this line and the one above it: the indentation, a ':' and a space after each key, "
+            "and that quotes and brackets are closed"
+        )
+        message = f"invalid YAML: {problem}; {hint}"
         raise LoadError(_mark(mark) if mark else Mark(1, 1), message) from exc
     except yaml.reader.ReaderError as exc:
         raise _reader_error(text, exc) from exc
     except yaml.YAMLError as exc:
         raise LoadError(Mark(1, 1), f"invalid YAML: {exc}") from exc
     except RecursionError as exc:
-        raise LoadError(Mark(1, 1), f"nested deeper than {MAX_DEPTH} levels") from exc
+        raise LoadError(Mark(1, 1), _TOO_DEEP) from exc
     if not isinstance(data, dict):
         raise LoadError(
             source.values.get((), Mark(1, 1)),
-            f"expected a mapping (key: value lines) at the top of the file, got {type(data).__name__}",
+            f"expected a mapping (key: value lines) at the top of the file, got {type(data).__name__}; "
+            "start it with kind:, id:, title: and summary: lines (a '- ' at the start of a line makes a list)",
         )
     return data, source
 
@@ -879,7 +886,10 @@ def _reader_error(text: str, exc: yaml.reader.ReaderError) -> LoadError:
     )
 
 
-_EMPTY_FILE = "empty file: expected a mapping with at least kind, id, title, summary"
+_EMPTY_FILE = (
+    "empty file: expected a mapping with at least kind, id, title, summary; write them "
+    "(`craftbook new KIND ID` writes a starting file) or delete the file"
+)
 
 
 def _read_tree(text: str, loader: Any) -> tuple[Any, SourceMap]:
@@ -934,7 +944,9 @@ def load_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> L
     except LoadError as exc:
         return Diagnostic(name, exc.mark.line, exc.mark.column, exc.message)
     except OSError as exc:
-        return Diagnostic(name, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return Diagnostic(
+            name, 1, 1, f"cannot read file: {exc.strerror or exc}; check that it exists and that the build may read it"
+        )
     return LoadedFile(path=path, name=name, data=data, source=source)
 
 

@@ -80,7 +80,8 @@ def lesson_rules(doc: Lesson) -> list[Problem]:
                 (
                     ("quiz", i, "answer"),
                     f"quiz[{i}].answer: expected a 0-based index from 0 to {len(item.choices) - 1} "
-                    f"into its {len(item.choices)} choices, got {item.answer}",
+                    f"into its {len(item.choices)} choices, got {item.answer}; count the choices from 0 "
+                    "(0 = the first)",
                     False,
                 )
             )

@@ -142,7 +142,7 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
             (
                 (*prefix, "sections"),
                 f"{where}sections: expected weights that sum to 100, "
-                f"got {' + '.join(map(str, weights))} = {sum(weights)}",
+                f"got {' + '.join(map(str, weights))} = {sum(weights)}; change the weights so they add up to 100",
                 True,
             )
         )
@@ -154,7 +154,8 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
                 (
                     (*prefix, "sections", i, "criteria"),
                     f"{where}sections[{i}].criteria: expected points that sum to 100 in section "
-                    f"{section.title!r}, got {' + '.join(map(str, points))} = {sum(points)}",
+                    f"{section.title!r}, got {' + '.join(map(str, points))} = {sum(points)}; "
+                    "change the points so they add up to 100",
                     True,
                 )
             )
@@ -165,7 +166,7 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
                     (
                         (*prefix, "sections", i, "criteria", j, "id"),
                         f"{where}sections[{i}].criteria[{j}].id: {criterion.id!r} is already used by "
-                        f"sections[{a}].criteria[{b}]; criterion ids must be unique in a scorecard",
+                        f"sections[{a}].criteria[{b}]; criterion ids must be unique in a scorecard: rename one",
                         False,
                     )
                 )
@@ -176,7 +177,7 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
                         (
                             (*prefix, "sections", i, "criteria", j, "anchors", score),
                             f"{where}sections[{i}].criteria[{j}].anchors: score {score} is outside "
-                            f"0..{criterion.points} (the criterion's points)",
+                            f"0..{criterion.points} (the criterion's points); use a score in that range",
                             True,
                         )
                     )

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from ..diagnose import Problem, did_you_mean
+from ..diagnose import Problem, one_of
 from ..text import collapse, plain_text
 from .base import ID_PATTERN, DocumentBase, KindSpec, Markdown, Model, Outcome, PlainText, Reference, same_words
 
@@ -188,7 +188,7 @@ def script_rules(doc: Script) -> list[Problem]:
         problems.append(
             (
                 ("start",),
-                f"start: no step {doc.start!r}{did_you_mean(doc.start, names)}",
+                f"start: no step {doc.start!r}{one_of(doc.start, names, 'the steps are')}",
                 False,
             )
         )
@@ -198,7 +198,7 @@ def script_rules(doc: Script) -> list[Problem]:
                 problems.append(
                     (
                         ("compliance", i, "at", k),
-                        f"compliance[{i}].at[{k}]: no step {step_id!r}{did_you_mean(step_id, names)}",
+                        f"compliance[{i}].at[{k}]: no step {step_id!r}{one_of(step_id, names, 'the steps are')}",
                         False,
                     )
                 )
@@ -209,7 +209,7 @@ def script_rules(doc: Script) -> list[Problem]:
             problems.append(
                 (
                     ("steps", step_id, "outcome"),
-                    f"steps.{step_id}: has both next and outcome; a step either branches or ends",
+                    f"steps.{step_id}: has both next and outcome; a step either branches or ends: remove one of them",
                     True,
                 )
             )
@@ -249,7 +249,8 @@ def script_rules(doc: Script) -> list[Problem]:
                 problems.append(
                     (
                         ("steps", step_id, "next", k, "go"),
-                        f"{where}: expected a step id or `script-id#step-id`, got {branch.go!r}",
+                        f"{where}: expected a step id or `script-id#step-id`, got {branch.go!r}"
+                        f"{one_of(branch.go, names, 'the steps are')}",
                         False,
                     )
                 )
@@ -291,7 +292,8 @@ def script_rules(doc: Script) -> list[Problem]:
                 (
                     ("steps", step_id),
                     f"steps.{step_id}: no path from here reaches an outcome; "
-                    "an agent following it could never close the consult",
+                    "an agent following it could never close the consult: give it a branch toward a step with "
+                    "`outcome:`",
                     True,
                 )
             )
