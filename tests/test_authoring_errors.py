@@ -44,6 +44,9 @@ SLIPS = {
     "missing-colon",
     "indented-too-far",
     "item-without-key",
+    "unit-after-number",
+    "date-with-dots",
+    "fullwidth-digits",
 }
 
 

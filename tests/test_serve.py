@@ -184,3 +184,18 @@ def test_a_second_serve_on_the_same_port_is_refused_before_building(project: Pat
             f"mkdocs serve?); stop it, or choose another port: craftbook serve -a 127.0.0.1:{port + 1}"
         )
         assert "Documentation built" not in second.stdout + second.stderr
+
+
+def test_a_file_saved_while_the_first_build_runs_is_not_lost(project: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/resources/res-article/"
+    source = project / "playbooks" / "resource.yaml"
+    with serving(project, port) as log:
+        deadline = time.monotonic() + 30
+        while "Serving on" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("title: 포상하기 대신 인정하기", "title: 첫 빌드 중 고침"),
+            encoding="utf-8",
+        )
+        assert _wait_for(url, "첫 빌드 중 고침", 120), log.read_text(encoding="utf-8")

@@ -185,6 +185,29 @@ def _shape_hint(kind_type: str, value: Any, model: type[BaseModel], loc: KeyPath
     return ""
 
 
+def _text_hint(kind_type: str, value: Any) -> str:
+    """The fix when a number or date was typed as text a person reads fine: full-width
+    digits (３０), a unit after the number (30분), a two-digit year (26-11-01)."""
+    if not isinstance(value, str):
+        return ""
+    half = unicodedata.normalize("NFKC", value).strip()
+    if half != value.strip() and kind_type.startswith(("int", "date")):
+        return f"; it is typed in full-width characters: type {half!r} in half-width"
+    if kind_type.startswith("int"):
+        number = re.fullmatch(r"\s*([0-9]+)\s*[^0-9\s.,:]+\s*", value)
+        if number:
+            return f"; write the number alone, without a unit: {number.group(1)}"
+    if kind_type.startswith("date"):
+        short = re.fullmatch(r"\s*(\d{2})[-./](\d{1,2})[-./](\d{1,2})\s*", value)
+        if short:
+            year, month, day = short.groups()
+            return f"; write the year in four digits, month and day in two: 20{year}-{int(month):02d}-{int(day):02d}"
+        if re.fullmatch(r"\s*\d{4}[./]\d{1,2}[./]\d{1,2}\s*", value):
+            year, month, day = re.split(r"[./]", value.strip())
+            return f"; write it with hyphens: {year}-{int(month):02d}-{int(day):02d}"
+    return ""
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -267,7 +290,7 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
             loc,
             (
                 f"{where}: expected {_TYPE_WORDS[kind_type]}, got {_describe(value)}"
-                f"{_yaml_typing_hint(scalar)}{_shape_hint(kind_type, value, model, loc)}"
+                f"{_yaml_typing_hint(scalar)}{_shape_hint(kind_type, value, model, loc)}{_text_hint(kind_type, value)}"
             ),
             False,
         )

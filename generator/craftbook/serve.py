@@ -20,6 +20,7 @@ watching and reloading; this module only changes what a build failure does.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import logging
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import Overrides, overridden
+from .config import Overrides, options_from_mkdocs, overridden
 from .errors import CraftbookError
 from .outdir import scratch, swap_in
 from .pipeline import GENERATED_DIR
@@ -92,6 +93,22 @@ def _server_class() -> type:
             if not getattr(self, "_active", False):
                 super().server_activate()
                 self._active = True
+
+        def watch_now(self) -> None:
+            """Start watching before the first build, so a file saved while it runs
+            triggers the next build instead of being missed."""
+            if self._watched_paths and not self.observer.is_alive():
+                self.observer.start()
+
+        def serve(self, *, open_in_browser: bool = False) -> None:
+            # LiveReloadServer.serve, except that the socket is bound and the watching
+            # started already (both before the first build).
+            self.server_bind()
+            self.server_activate()
+            self.watch_now()
+            self.serve_thread.start()
+            log.info(f"Serving on {self.url}")
+            self._build_loop()
 
         def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
             content = super()._inject_js_into_html(content, epoch)
@@ -185,6 +202,8 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
                     swap_in(staging, site)
                 except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
                     server.problems = "\n".join(errors.lines) or f"{type(exc).__name__}: {exc}"
+                    if not errors.lines:  # raised, not logged (a broken mkdocs.yml): the console needs it too
+                        log.error(server.problems)
                     log.error("the site was not rebuilt; still serving the last good one until the errors are fixed")
                     return
                 finally:
@@ -196,9 +215,12 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
             server.error_handler = _error_pages(server, site)
             try:
                 config.plugins.on_startup(command="serve", dirty=False)
-                builder(config)
                 server.watch(config.docs_dir)
                 server.watch(str(config_file))
+                with contextlib.suppress(CraftbookError, OSError):  # no plugin, no library: the build says so
+                    server.watch(str(options_from_mkdocs(config).playbooks))
+                server.watch_now()
+                builder(config)
                 config.plugins.on_serve(server, config=config, builder=builder)
                 for item in config.watch:
                     server.watch(item)
