@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,17 +244,39 @@ class Checked:
     name: str
     entry: Entry | None  # None: no document (it does not parse or fit its model)
     diagnostics: tuple[Diagnostic, ...]  # its own errors and warnings
+    claimed_id: str | None = None  # without a document: the id its text gives, if any
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)", re.MULTILINE)
+
+
+def claimed_id(path: Path, loaded: LoadedFile | Diagnostic) -> str | None:
+    """The id a file means to have, even when it does not parse: its `id:` line."""
+    if isinstance(loaded, LoadedFile):
+        value = loaded.data.get("id")
+        return value if isinstance(value, str) else None
+    try:
+        match = _ID_LINE.search(path.read_text("utf-8", "replace"))
+    except OSError:
+        return None
+    return match.group(1) if match else None
 
 
 def check_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, today: dt.date | None = None) -> Checked:
     loaded = load_file(path, name, max_bytes=max_bytes)
     if isinstance(loaded, Diagnostic):
-        return Checked(name, None, (loaded,))
+        return Checked(name, None, (loaded,), claimed_id(path, loaded))
     doc, diagnostics = validate_document(loaded, today=today)
-    return Checked(name, Entry(doc, loaded) if doc is not None else None, tuple(diagnostics))
+    if doc is None:
+        return Checked(name, None, tuple(diagnostics), claimed_id(path, loaded))
+    return Checked(name, Entry(doc, loaded), tuple(diagnostics))
 
 
-def cross_file_rules(library: Library) -> list[Diagnostic]:
+def cross_file_rules(library: Library, broken: Iterable[str] = ()) -> list[Diagnostic]:
+    """References, prerequisite cycles, edition numbers. `broken`: ids of files that have
+    errors of their own; a reference to one is not reported again (fixing that file
+    resolves it), so one broken file does not bury its own error under twenty others."""
+    pending = set(broken)
     diagnostics: list[Diagnostic] = []
     ids = list(library.entries)
     for entry in library:
@@ -263,6 +286,8 @@ def cross_file_rules(library: Library) -> list[Diagnostic]:
             target = library.get(ref)
             where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path)
             where = where.replace(".[", "[")
+            if target is None and ref in pending:
+                continue
             if target is None:
                 candidates = [i for i in ids if required is None or library.entries[i].doc.kind == required]
                 hint = did_you_mean(ref, candidates) or "; check the id, or add the document it names (craftbook new)"
@@ -514,6 +539,7 @@ def assemble(root: Path, discovery: Discovery, checked: Iterable[Checked], *, wh
     """
     diagnostics: list[Diagnostic] = list(discovery.problems)
     library = Library(root, discovery=discovery)
+    checked = list(checked)
     for result in checked:
         diagnostics += result.diagnostics
         if result.entry is None:
@@ -544,7 +570,8 @@ def assemble(root: Path, discovery: Discovery, checked: Iterable[Checked], *, wh
             continue
         library.entries[doc.id] = result.entry
     if whole:
-        diagnostics += cross_file_rules(library)
+        broken = [c.claimed_id for c in checked if c.entry is None and c.claimed_id]
+        diagnostics += cross_file_rules(library, broken)
     else:
         diagnostics += _script_handoffs(library, complete=False)
     diagnostics += unify_tags(library)

@@ -948,17 +948,3 @@ def load_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> L
             name, 1, 1, f"cannot read file: {exc.strerror or exc}; check that it exists and that the build may read it"
         )
     return LoadedFile(path=path, name=name, data=data, source=source)
-
-
-def discover(root: Path) -> list[tuple[Path, str]]:
-    """Every .yaml/.yml file under root (or root itself), sorted for stable output."""
-    if root.is_file():
-        return [(root, root.name)]
-    found = [
-        p
-        for p in root.rglob("*")
-        if p.suffix in (".yaml", ".yml")
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ]
-    return sorted((p, p.relative_to(root).as_posix()) for p in found)

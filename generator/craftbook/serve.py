@@ -54,10 +54,12 @@ def banner(problems: str, *, site: bool = True) -> bytes:
     """The errors of the last build as an HTML block at the top of a page: escaped, styled
     inline (no stylesheet of the site is needed), readable in light and dark pages."""
     title = _BANNER_TITLE if site else _NO_SITE_TITLE
+    # Over a page: sticky and at most half the screen, scrolled inside. Alone: the whole page.
+    place = "position:sticky;top:0;z-index:10000;max-height:50vh;overflow:auto;" if site else "min-height:100vh;"
     return (
-        f'<div {BANNER_ATTRIBUTE} role="alert" lang="ko" style="position:sticky;top:0;z-index:10000;'
+        f'<div {BANNER_ATTRIBUTE} role="alert" lang="ko" style="{place}box-sizing:border-box;'
         "margin:0;padding:12px 16px;background:#fff3f3;color:#1b1b1b;border-bottom:3px solid #c62828;"
-        'font:14px/1.5 system-ui,sans-serif;max-height:50vh;overflow:auto">'
+        'font:14px/1.5 system-ui,sans-serif">'
         f'<strong style="display:block;color:#b71c1c">{html.escape(title)}</strong>'
         f"<span>{html.escape(_BANNER_HINT)}</span>"
         '<pre style="margin:8px 0 0;padding:8px;background:#fff;color:#1b1b1b;border:1px solid #e0b4b4;'
@@ -122,7 +124,7 @@ def _server_class() -> type:
                 return None
             page = (
                 b'<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>craftbook serve</title>'
-                b"</head><body></body></html>"
+                b'</head><body style="margin:0"></body></html>'
             )
             page = _with_banner(page, banner(problems, site=False))
             return super()._inject_js_into_html(page, self._visible_epoch)

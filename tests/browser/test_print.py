@@ -257,3 +257,13 @@ def test_a_script_prints_every_step_by_its_label_on_a4(page, site_url: str) -> N
     assert "→ 2. 사용량에 맞는 요금제를 안내해 드릴게요" in page.locator(".cb-steps").inner_text()
     pages = _pdf(page)
     assert pages and _sizes(pages) == {A4_POINTS}
+
+
+def test_copy_buttons_of_code_blocks_are_not_printed(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The guide quotes messages in code blocks: on paper the copy button covered their ends."""
+    _open(page, site_url + "guide/", "screen")
+    buttons = page.locator(".md-code__button")
+    buttons.first.wait_for()  # Material's script adds them after load
+    assert buttons.count() > 10 and buttons.first.is_visible()
+    page.emulate_media(media="print")
+    assert all(not buttons.nth(i).is_visible() for i in range(buttons.count()))
