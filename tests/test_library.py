@@ -247,3 +247,27 @@ def test_one_file_checked_alone_reports_a_misspelt_step_but_not_other_scripts(tm
     ]
     path.write_text(SCRIPT_A.format(go="script-elsewhere"), encoding="utf-8")
     assert list(load_library(path).entries) == ["script-a"]
+
+
+@pytest.mark.parametrize(
+    ("good", "broken"),
+    [
+        ("title: 포상하기", "title: [포상하기"),
+        ("summary: 포상", "summary: yes #"),
+        ("roles: [supervisor]", "roles: [boss]"),
+    ],
+)
+def test_a_broken_file_is_not_reported_again_by_every_reference_to_it(tmp_path: Path, good: str, broken: str) -> None:
+    """resource.yaml does not parse (or fit its model): the edition and playbook that pick
+    and relate it are not told its id is missing; fixing the file resolves them."""
+    text = (FIXTURES / "minimal" / "resource.yaml").read_text(encoding="utf-8")
+    assert good in text
+    root = _library_with(tmp_path, ("resource.yaml", text.replace(good, broken, 1).encode()))
+    errors = [line for line in _diagnostics(root) if ": error: " in line]
+    assert errors and {line.split(":")[0] for line in errors} == {"resource.yaml"}
+
+
+def test_a_reference_to_an_id_nobody_claims_is_still_reported(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal" / "resource.yaml").read_text(encoding="utf-8") + "title: [\n"
+    root = _library_with(tmp_path, ("resource.yaml", text.replace("id: res-article", "id: res-other").encode()))
+    assert [line.split(":")[0] for line in _diagnostics(root)] == ["edition.yaml", "playbook.yaml", "resource.yaml"]
