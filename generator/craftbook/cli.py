@@ -6,6 +6,7 @@ Exit codes are decided here and only here: 0 success, 1 failure, 2 wrong usage.
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 from collections.abc import Callable
@@ -43,11 +44,17 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+# A located diagnostic (`FILE:LINE:COL: warning: …`) prints as it is: editors and CI
+# annotations read that form, and it says its severity already.
+_LOCATED = re.compile(r"^[^\n]*:\d+:\d+: (?:error|warning): ")
+
+
 class _LogLines(logging.Handler):
     """MkDocs' and Craftbook's log records as `WARNING  -  text` lines on stderr, as `mkdocs` prints them."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"{record.levelname:<8}-  {record.getMessage()}", err=True)
+        message = record.getMessage()
+        click.echo(message if _LOCATED.match(message) else f"{record.levelname:<8}-  {message}", err=True)
 
 
 def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -160,8 +167,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
     if not config_file.exists():
         raise click.UsageError(f"no MkDocs configuration at {config_file}", ctx=click.get_current_context())
-    with console(logging.INFO):
-        serve_site(config_file, dev_addr, echo=click.echo)
+    serve_site(config_file, dev_addr, echo=click.echo)
 
 
 @main.command()

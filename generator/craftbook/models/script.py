@@ -249,8 +249,7 @@ def script_rules(doc: Script) -> list[Problem]:
                 problems.append(
                     (
                         ("steps", step_id, "next", k, "go"),
-                        f"{where}: expected a step id or `script-id#step-id`, got {branch.go!r}"
-                        f"{one_of(branch.go, names, 'the steps are')}",
+                        f"{where}: expected a step id or `script-id#step-id`, got {branch.go!r}{_id_hint(branch.go)}",
                         False,
                     )
                 )
@@ -309,6 +308,14 @@ def _reachable(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
                 seen.add(target)
                 queue.append(target)
     return seen
+
+
+def _id_hint(go: str) -> str:
+    """`Script-Price#Open` → did you mean 'script-price#open'? (ids are lowercase words and hyphens)."""
+    fixed = "#".join(re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in go.split("#", 1))
+    if fixed and fixed != go and all(_ID.match(part) for part in fixed.split("#")):
+        return f" (did you mean {fixed!r}?)"
+    return "; ids are lowercase letters, digits and single hyphens"
 
 
 def _well_formed(target: Handoff) -> bool:
