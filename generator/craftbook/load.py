@@ -480,19 +480,20 @@ def _read_scalar(item: ScalarNode | ScalarEvent, tag: str, path: KeyPath | None,
     text, style, start = item.value, item.style, item.start_mark
     if tag == _STR_TAG:  # most values: what the constructor would return, without its cost
         if path is not None:
-            if _FORBIDDEN.search(text) is not None:
-                bad = _FORBIDDEN.search(text)
-                assert bad is not None
+            bad = _FORBIDDEN.search(text)
+            if bad is not None:
                 source.notes.append(Note(path, _mark(start), _forbidden_message(text, bad.start())))
-            if not style:
-                note = _comment_note(item, text, path, doc)
-                if note is not None:
-                    source.notes.append(note)
-                if item.end_mark.line != start.line:
+            if not style:  # plain: the only style a comment or a line break can cut short
+                end = item.end_mark
+                if doc[end.index : end.index + 2] == " #":
+                    note = _comment_note(item, text, path, doc)
+                    if note is not None:
+                        source.notes.append(note)
+                if end.line != start.line:
                     note = _folded_item_note(item, text, path, doc)
                     if note is not None:
                         source.notes.append(note)
-                if _looks_like_zero_padded(text, style):
+                if text and text[0] in "0+-" and LEADING_ZERO.fullmatch(text):
                     source.scalars[path] = Scalar(text, tag, False)
         return nfc(text)
     if tag == _MERGE_TAG:

@@ -7,10 +7,11 @@ Each kind's own fields, rules, cross-references and scaffold live in its module
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -125,13 +126,32 @@ class DocumentBase(Model):
         return list(self.roles)
 
 
+def _may_hold_a_date(annotation: Any, seen: frozenset[type] = frozenset()) -> bool:
+    if annotation is dt.date or annotation is dt.datetime:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return False
+        return any(_may_hold_a_date(f.annotation, seen | {annotation}) for f in annotation.model_fields.values())
+    return any(_may_hold_a_date(arg, seen) for arg in get_args(annotation))
+
+
+@functools.cache
+def _date_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, key as written) of the fields of `model` that may hold a date: a
+    script's steps hold none, so the walk never enters them."""
+    return tuple(
+        (name, info.alias or name) for name, info in model.model_fields.items() if _may_hold_a_date(info.annotation)
+    )
+
+
 def dates_in(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dt.date]]:
     """Every date a document holds, with its key path (as written: `from`, not `from_`)."""
     if isinstance(value, dt.date):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from dates_in(getattr(value, name), (*path, info.alias or name))
+        for name, key in _date_fields(type(value)):
+            yield from dates_in(getattr(value, name), (*path, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from dates_in(item, (*path, i))
