@@ -44,9 +44,10 @@ def _library(tmp_path: Path, name: str, old: str, new: str) -> Path:
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(MINIMAL, root)
-    text = (root / name).read_text(encoding="utf-8")
-    assert text.count(old + "\n") == 1, old
-    (root / name).write_text(text.replace(old + "\n", new + "\n"), encoding="utf-8")
+    lines = (root / name).read_text(encoding="utf-8").split("\n")
+    assert lines.count(old) == 1, old  # the whole line, once (a scorecard's history repeats its fields)
+    lines[lines.index(old)] = new
+    (root / name).write_text("\n".join(lines), encoding="utf-8")
     return root
 
 
