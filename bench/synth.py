@@ -158,7 +158,8 @@ class Plan:
 def tag_pool(size: int) -> list[str]:
     """Free-form tags grow with a library (slower than it): size // 10 of them, at least 24."""
     count = max(24, size // 10)
-    base = [*TAG_WORDS, *(name.replace(" ", "") for _, name in TOPICS)]
+    # Each word once: a tag spelt twice is one tag (and a warning), not two.
+    base = list(dict.fromkeys([*TAG_WORDS, *(name.replace(" ", "") for _, name in TOPICS)]))
     return [base[i % len(base)] + ("" if i < len(base) else f"-{i // len(base) + 1}") for i in range(count)]
 
 
@@ -325,7 +326,7 @@ class Writer:
             forward = chain[n + 1] if n + 1 < len(chain) else ends[0]
             branches = [{"when": WHENS[n % len(WHENS)], "go": forward}, {"when": "해지를 원한다", "go": ends[1]}]
             if n > 1:
-                branches.append({"when": "다시 생각해 보겠다", "go": chain[n - 1]})  # a loop back
+                branches.append({"when": "앞의 설명을 다시 듣고 싶다", "go": chain[n - 1]})  # a loop back
             steps[step] = {
                 "say": self.rnd.choice(PHRASES),
                 "listen": "요금, 불만, 이사",

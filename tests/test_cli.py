@@ -20,7 +20,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_check_clean_library_exits_0() -> None:
     code, output = run("check", str(FIXTURES / "minimal"))
     assert code == 0
-    assert output.strip() == "ok: 6 documents valid"
+    assert output.strip() == "ok: 6 documents valid\n6 files read"
 
 
 def test_check_reports_every_error_and_exits_1(tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ def test_check_reports_every_error_and_exits_1(tmp_path: Path) -> None:
     lines = output.strip().splitlines()
     assert lines[0].startswith("bad-role.yaml:5:16: error: roles[1]: ")
     assert "script-graph.yaml:7:8: error: start: no step 'opne' (did you mean 'open'?)" in lines
-    assert lines[-1] == "3 errors in 2 files"
+    assert lines[-2:] == ["3 errors in 2 files", "8 files read"]
 
 
 def test_check_one_file() -> None:
@@ -85,3 +85,30 @@ def test_generate_writes_plain_markdown(tmp_path: Path) -> None:
     code, output = run("generate", "--playbooks", str(FIXTURES / "minimal"), "--out", str(tmp_path / "md"))
     assert code == 0, output
     assert (tmp_path / "md" / "lessons" / "lesson-diagnosis.md").read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_build_shows_craftbook_warnings_and_strict_fails_on_them(tmp_path: Path) -> None:
+    """Warnings print on a normal build (located, as check prints them); --strict stops
+    before anything is built and leaves the previous site as it was."""
+    lib = tmp_path / "lib"
+    shutil.copytree(FIXTURES / "minimal", lib)
+    out = tmp_path / "site"
+    runner = CliRunner(env={"CRAFTBOOK_SITE_URL": "https://example.org/", "SOURCE_DATE_EPOCH": "1796083200"})
+    clean = runner.invoke(main, ["build", "--strict", "--playbooks", str(lib), "--out", str(out)])
+    assert clean.exit_code == 0, clean.output
+    shutil.copy(FIXTURES / "warnings" / "future-date.yaml", lib / "future-date.yaml")
+    warning = (
+        "future-date.yaml:7:11: warning: reviewed: 2062-10-01 is after today (2026-12-01); if it is a typo, "
+        "correct it (a date in the future puts the document first in every feed and keeps its page 'fresh')"
+    )
+    built = runner.invoke(main, ["build", "--playbooks", str(lib), "--out", str(out)])
+    assert built.exit_code == 0 and warning in built.output.splitlines(), built.output
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (lib / "future-date.yaml").write_text(
+        (lib / "future-date.yaml").read_text(encoding="utf-8").replace("미래의 검토일", "엄격 모드"), encoding="utf-8"
+    )
+    strict = runner.invoke(main, ["build", "--strict", "--playbooks", str(lib), "--out", str(out)])
+    assert strict.exit_code == 1
+    assert strict.output.splitlines()[-2:] == ["2 warnings in 1 file; --strict fails on warnings", "7 files read"]
+    assert warning in strict.output.splitlines()
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -182,7 +182,7 @@ def test_two_documents_with_one_id_name_both_files(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as caught:
         load_library(lib)
     lines = caught.value.report().splitlines()
-    unique = "ids must be unique"
+    unique = "ids must be unique: choose another id for one of them"
     assert f"again/copy.yaml:2:5: error: id: 'res-article' is also used by resource.yaml:2:5; {unique}" in lines
     assert f"resource.yaml:2:5: error: id: 'res-article' is already used by again/copy.yaml:2:5; {unique}" in lines
 

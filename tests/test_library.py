@@ -7,18 +7,35 @@ minimal library, so cross-references have something to point at.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from craftbook.cli import main
 from craftbook.errors import ValidationFailed
 from craftbook.library import load_library
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
-EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.*)$")
+WARNINGS = sorted((FIXTURES / "warnings").glob("*.yaml"))
+# "Today" of the fixtures: dates after it are warnings (SOURCE_DATE_EPOCH for the CLI).
+TODAY = dt.date(2026, 11, 30)
+EPOCH = str(int(dt.datetime(2026, 11, 30, tzinfo=dt.UTC).timestamp()))
+# `# expect: LINE:COL: message` states an error, `# expect-warning: LINE:COL: message` a warning.
+EXPECT = re.compile(r"^# expect(?:-(warning))?: (\d+):(\d+): (.*)$")
+
+
+def expected_lines(case: Path) -> list[str]:
+    """What `craftbook check` must say about a fixture, in its own order (sorted by place)."""
+    return [
+        f"{case.name}:{m.group(2)}:{m.group(3)}: {m.group(1) or 'error'}: {m.group(4)}"
+        for line in case.read_text(encoding="utf-8", errors="replace").splitlines()
+        if (m := EXPECT.match(line))
+    ]
 
 
 def _library_with(tmp_path: Path, *files: tuple[str, bytes]) -> Path:
@@ -31,21 +48,37 @@ def _library_with(tmp_path: Path, *files: tuple[str, bytes]) -> Path:
 
 def _diagnostics(root: Path) -> list[str]:
     with pytest.raises(ValidationFailed) as caught:
-        load_library(root)
+        load_library(root, today=TODAY)
     return [str(d) for d in caught.value.diagnostics]
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[p.stem for p in INVALID])
 def test_invalid_case_reports_exactly_its_errors(case: Path, tmp_path: Path) -> None:
-    text = case.read_text(encoding="utf-8")
-    expected = [
-        f"{case.name}:{m.group(1)}:{m.group(2)}: error: {m.group(3)}"
-        for line in text.splitlines()
-        if (m := EXPECT.match(line))
-    ]
-    assert expected, f"{case.name} states no expected error"
+    expected = expected_lines(case)
+    assert any(": error: " in line for line in expected), f"{case.name} states no expected error"
     root = _library_with(tmp_path, (case.name, case.read_bytes()))
     assert _diagnostics(root) == expected
+
+
+@pytest.mark.parametrize("case", WARNINGS, ids=[p.stem for p in WARNINGS])
+def test_warning_case_reports_exactly_its_warnings(case: Path, tmp_path: Path) -> None:
+    """Tests/fixtures/warnings/: what may be intended. The library is valid; each
+    warning is located and stated, and `check --strict` fails on them."""
+    expected = expected_lines(case)
+    assert expected and all(": warning: " in line for line in expected), f"{case.name} states no warning"
+    root = _library_with(tmp_path, (case.name, case.read_bytes()))
+    assert [str(w) for w in load_library(root, today=TODAY).warnings] == expected
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": EPOCH})
+    result = runner.invoke(main, ["check", str(root)])
+    count = len(list(root.glob("*.yaml")))
+    verdict = f"ok: {count} documents valid, {len(expected)} warning{'s' if len(expected) > 1 else ''}"
+    assert (result.exit_code, result.output.splitlines()) == (0, [*expected, verdict, f"{count} files read"])
+    strict = runner.invoke(main, ["check", "--strict", str(root)])
+    noun = "warnings" if len(expected) > 1 else "warning"
+    assert (strict.exit_code, strict.output.splitlines()) == (
+        1,
+        [*expected, f"{len(expected)} {noun} in 1 file; --strict fails on warnings", f"{count} files read"],
+    )
 
 
 def test_minimal_library_is_valid() -> None:
@@ -63,15 +96,17 @@ def test_every_error_of_every_file_in_one_run(tmp_path: Path) -> None:
     files = {d.file for d in caught.value.diagnostics}
     assert files == {p.name for p in cases}
     assert len(caught.value.diagnostics) == 1 + 2 + 2
-    assert caught.value.report().splitlines()[-1] == "5 errors in 3 files"
+    assert caught.value.report().splitlines()[-2:] == ["5 errors in 3 files", "9 files read"]
 
 
 def test_duplicate_id_names_both_files(tmp_path: Path) -> None:
     copy = (FIXTURES / "minimal" / "resource.yaml").read_bytes()
     root = _library_with(tmp_path, ("zz-copy.yaml", copy))
     assert _diagnostics(root) == [
-        "resource.yaml:2:5: error: id: 'res-article' is also used by zz-copy.yaml:2:5; ids must be unique",
-        "zz-copy.yaml:2:5: error: id: 'res-article' is already used by resource.yaml:2:5; ids must be unique",
+        "resource.yaml:2:5: error: id: 'res-article' is also used by zz-copy.yaml:2:5; ids must be unique: "
+        "choose another id for one of them",
+        "zz-copy.yaml:2:5: error: id: 'res-article' is already used by resource.yaml:2:5; ids must be unique: "
+        "choose another id for one of them",
     ]
 
 
@@ -97,9 +132,9 @@ def test_edition_numbers_unique_and_increasing(tmp_path: Path) -> None:
     root = _library_with(tmp_path, ("same.yaml", same.encode()), ("older.yaml", older.encode()))
     assert _diagnostics(root) == [
         "older.yaml:6:7: error: date: edition 2 is dated before edition 1 (2026-11-20); "
-        "numbers must increase with dates",
+        "numbers must increase with dates: correct the date or the number",
         "same.yaml:5:9: error: number: edition 1 is also edition.yaml (edition-2026-11); "
-        "edition numbers must be unique",
+        "edition numbers must be unique: give it the next free number, 3",
     ]
 
 
@@ -212,3 +247,27 @@ def test_one_file_checked_alone_reports_a_misspelt_step_but_not_other_scripts(tm
     ]
     path.write_text(SCRIPT_A.format(go="script-elsewhere"), encoding="utf-8")
     assert list(load_library(path).entries) == ["script-a"]
+
+
+@pytest.mark.parametrize(
+    ("good", "broken"),
+    [
+        ("title: 포상하기", "title: [포상하기"),
+        ("summary: 포상", "summary: yes #"),
+        ("roles: [supervisor]", "roles: [boss]"),
+    ],
+)
+def test_a_broken_file_is_not_reported_again_by_every_reference_to_it(tmp_path: Path, good: str, broken: str) -> None:
+    """resource.yaml does not parse (or fit its model): the edition and playbook that pick
+    and relate it are not told its id is missing; fixing the file resolves them."""
+    text = (FIXTURES / "minimal" / "resource.yaml").read_text(encoding="utf-8")
+    assert good in text
+    root = _library_with(tmp_path, ("resource.yaml", text.replace(good, broken, 1).encode()))
+    errors = [line for line in _diagnostics(root) if ": error: " in line]
+    assert errors and {line.split(":")[0] for line in errors} == {"resource.yaml"}
+
+
+def test_a_reference_to_an_id_nobody_claims_is_still_reported(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal" / "resource.yaml").read_text(encoding="utf-8") + "title: [\n"
+    root = _library_with(tmp_path, ("resource.yaml", text.replace("id: res-article", "id: res-other").encode()))
+    assert [line.split(":")[0] for line in _diagnostics(root)] == ["edition.yaml", "playbook.yaml", "resource.yaml"]

@@ -194,7 +194,7 @@ def test_ten_thousand_levels_are_refused_not_a_crash(tmp_path: Path, shape: str)
     loaded = load_text(tmp_path, HEADER + nested + "\n")
     assert isinstance(loaded, Diagnostic)
     assert loaded.file == "doc.yaml"
-    assert loaded.message == f"nested deeper than {MAX_DEPTH} levels"
+    assert loaded.message.startswith(f"nested deeper than {MAX_DEPTH} levels; ")
     assert loaded.line >= 5
 
 
@@ -204,7 +204,7 @@ def test_nesting_built_up_through_aliases_is_refused(tmp_path: Path) -> None:
     lines += [f"a{i}: &a{i} " + "[" * 30 + f"*a{i - 1}" + "]" * 30 for i in range(1, 60)]
     loaded = load_text(tmp_path, HEADER + "\n".join(lines) + "\n")
     assert isinstance(loaded, Diagnostic)
-    assert loaded.message == f"nested deeper than {MAX_DEPTH} levels"
+    assert loaded.message.startswith(f"nested deeper than {MAX_DEPTH} levels; ")
 
 
 def test_nesting_within_the_limit_loads(tmp_path: Path) -> None:
@@ -215,22 +215,38 @@ def test_nesting_within_the_limit_loads(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ keys and documents
 
 
+def check_text(tmp_path: Path, text: str) -> list[str]:
+    """Every line `craftbook check` prints about one file holding `text`, in order."""
+    write(tmp_path / "lib", "doc.yaml", text)
+    with pytest.raises(ValidationFailed) as caught:
+        load_library(tmp_path / "lib")
+    return [str(d) for d in caught.value.diagnostics]
+
+
 def test_duplicate_keys_name_both_lines(tmp_path: Path) -> None:
-    loaded = load_text(tmp_path, "kind: resource\nid: res-x\ntitle: 첫 제목\nsummary: 요약\ntitle: 둘째 제목\n")
-    assert loaded == Diagnostic(
-        "doc.yaml",
-        5,
-        1,
-        "duplicate key 'title' (first at line 3); YAML would silently keep only one of them: remove or rename one",
-    )
+    assert check_text(tmp_path, "kind: resource\nid: res-x\ntitle: 첫 제목\nsummary: 요약\ntitle: 둘째 제목\n") == [
+        "doc.yaml:5:1: error: duplicate key 'title' (first at line 3); "
+        "YAML would silently keep only one of them: remove or rename one"
+    ]
+
+
+def test_every_duplicate_key_of_a_file_is_reported_with_its_other_errors(tmp_path: Path) -> None:
+    """The first value is kept and the file still validated: one run shows everything."""
+    text = "kind: resource\nid: res-x\ntitle: 첫 제목\ntitle: 둘째\nsummary: 요약\nsummary: 또\nroles: [boss]\n"
+    lines = check_text(tmp_path, text)
+    assert [line.split(": error: ")[0] for line in lines] == ["doc.yaml:4:1", "doc.yaml:6:1", "doc.yaml:7:9"]
+    assert "duplicate key 'summary' (first at line 5)" in lines[1]
+    assert "roles[0]: expected one of" in lines[2]
 
 
 def test_duplicate_keys_in_nested_mappings_too(tmp_path: Path) -> None:
     text = "kind: script\nsteps:\n  open:\n    say: 하나\n    say: 둘\n"
     loaded = load_text(tmp_path, text)
-    assert isinstance(loaded, Diagnostic)
-    assert (loaded.line, loaded.column) == (5, 5)
-    assert "duplicate key 'say' (first at line 4)" in loaded.message
+    assert isinstance(loaded, LoadedFile)
+    assert loaded.data["steps"] == {"open": {"say": "하나"}}  # the first one is kept
+    [note] = loaded.source.notes
+    assert (note.mark.line, note.mark.column) == (5, 5)
+    assert "duplicate key 'say' (first at line 4)" in note.message
 
 
 def test_keys_equal_after_nfc_are_duplicates(tmp_path: Path) -> None:
@@ -239,8 +255,8 @@ def test_keys_equal_after_nfc_are_duplicates(tmp_path: Path) -> None:
 
     nfd = unicodedata.normalize("NFD", "제목")
     loaded = load_text(tmp_path, f"kind: resource\n제목: a\n{nfd}: b\n")
-    assert isinstance(loaded, Diagnostic)
-    assert "duplicate key '제목' (first at line 2)" in loaded.message
+    assert isinstance(loaded, LoadedFile)
+    assert [n.message.split(";")[0] for n in loaded.source.notes] == ["duplicate key '제목' (first at line 2)"]
 
 
 def test_merge_keys_are_refused(tmp_path: Path) -> None:
@@ -264,8 +280,11 @@ def test_more_than_one_document_is_refused(tmp_path: Path) -> None:
         ("published: 2021-13-45", "'2021-13-45' is not a real date (month must be in 1..12); write it as YYYY-MM-DD"),
         ("published: 2021-02-30", "'2021-02-30' is not a real date (day is out of range for month)"),
         ("review_every: " + "9" * 5000, "as int"),
-        ("takeaways: [!!binary 'not base64 at all']", "cannot read"),
-        ("takeaways: [!!python/object:os.system ls]", "cannot read"),
+        ("takeaways: [!!binary 'not base64 at all']", "cannot read a value tagged '!!binary'"),
+        ("takeaways: [!!python/object:os.system ls]", "cannot read a value tagged '!!python/object:os.system'"),
+        ("takeaways: !!python/tuple [a, b]", "it asks YAML to build a program's object"),
+        ("takeaways: !!set {a, b}", "Craftbook reads only plain YAML values"),
+        ("takeaways: [!local x]", "cannot read a value tagged '!local'"),
     ],
 )
 def test_unreadable_values_are_diagnostics_not_crashes(tmp_path: Path, line: str, expected: str) -> None:

@@ -50,7 +50,7 @@ def test_init_writes_the_skeleton_and_one_valid_example_of_each_kind(tmp_path: P
     examples = [f for f in written if f.startswith("playbooks/")]
     assert len(examples) == len(KINDS)
     library = check_library(root / "playbooks")
-    assert library == f"ok: {len(KINDS)} documents valid"
+    assert library == f"ok: {len(KINDS)} documents valid\n{len(KINDS)} files read"
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     assert 'site_name: "한빛 \\"센터\\": 교육팀"' in config
     assert "  - craftbook:" in config

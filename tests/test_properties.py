@@ -29,7 +29,9 @@ import yaml
 from craftbook.errors import Diagnostic
 from craftbook.library import load_library
 from craftbook.load import LoadedFile, load_file
+from craftbook.models.base import same_words
 from craftbook.render import RenderOptions, doc_path, render_site
+from craftbook.text import collapse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
@@ -84,8 +86,12 @@ PLAIN = (
 # characters that must still show as typed.
 MD_PLAIN_CHARS = st.sampled_from(list("가나다라마바사아자차카타파하 abcxyz019 <\"'/&%$@,?{}\n"))
 MD_PLAIN = st.text(MD_PLAIN_CHARS, min_size=1, max_size=40).filter(lambda s: s.split())
-# Markdown of any kind: it only has to render, safely.
-MD_ANY = st.lists(st.one_of(st.text(TEXT_CHARS, max_size=20), HOSTILE_WORDS), min_size=1, max_size=6).map("".join)
+# Markdown of any kind: it only has to render, safely (blank text is refused by check).
+MD_ANY = (
+    st.lists(st.one_of(st.text(TEXT_CHARS, max_size=20), HOSTILE_WORDS), min_size=1, max_size=6)
+    .map("".join)
+    .filter(collapse)
+)
 
 
 @cache
@@ -170,6 +176,21 @@ def libraries(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], dict[str, lis
         shows.setdefault(doc_id, []).append(value)
         return value
 
+    used_tags: set[str] = set()
+
+    def distinct(doc_id: str, count: int, used: set[str]) -> list[str]:
+        """Texts that are not the same words as any in `used`: one tag is one tag across
+        the library (its first spelling wins), and a step's buttons and a quiz's choices
+        must differ (both checked by check)."""
+        values = []
+        while len(values) < count:
+            value = draw(PLAIN)
+            if same_words(value) not in used:
+                used.add(same_words(value))
+                shows.setdefault(doc_id, []).append(value)
+                values.append(value)
+        return values
+
     def md(doc_id: str) -> str:
         if draw(st.booleans()):
             value = draw(MD_PLAIN)
@@ -180,7 +201,7 @@ def libraries(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], dict[str, lis
     def common(kind: str, doc_id: str) -> dict[str, Any]:
         doc: dict[str, Any] = {"kind": kind, "id": doc_id, "title": plain(doc_id), "summary": plain(doc_id)}
         if draw(st.booleans()):
-            doc["tags"] = [plain(doc_id) for _ in range(draw(st.integers(1, 2)))]
+            doc["tags"] = distinct(doc_id, draw(st.integers(1, 2)), used_tags)
         if draw(st.booleans()):
             doc["owner"] = plain(doc_id)
         if draw(st.booleans()):
@@ -217,7 +238,7 @@ def libraries(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], dict[str, lis
             {"scenario": plain("l-1"), "customer": plain("l-1"), "agent_goal": plain("l-1"), "script": "s-1"}
         ],
         "quiz": [
-            {"question": plain("l-1"), "choices": [plain("l-1"), plain("l-1")], "answer": 1, "explanation": md("l-1")}
+            {"question": plain("l-1"), "choices": distinct("l-1", 2, set()), "answer": 1, "explanation": md("l-1")}
         ],
         "materials": [plain("l-1")],
     }
@@ -249,7 +270,7 @@ def libraries(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], dict[str, lis
             "say": md("s-1"),
             "listen": md("s-1"),
             "tip": md("s-1"),
-            "next": [{"when": plain("s-1"), "go": f"end-{i}"} for i in range(ends)],
+            "next": [{"when": when, "go": f"end-{i}"} for i, when in enumerate(distinct("s-1", ends, set()))],
         }
     }
     for i in range(ends):

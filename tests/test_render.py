@@ -10,7 +10,8 @@ import pytest
 from craftbook import labels
 from craftbook.library import load_library
 from craftbook.models import KINDS
-from craftbook.render import PAGE_SIZE, Renderer, RenderOptions, doc_path, slugify, sort_key
+from craftbook.render import PAGE_SIZE, Renderer, RenderOptions, doc_path, sort_key
+from craftbook.urls import slugify
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"

@@ -118,6 +118,7 @@ def test_check_stale_prints_the_figures_of_the_review_page(library: Path, monkey
         "c.yaml: no owner: res-c",
         "1 stale documents",
         "ok: 3 documents valid",
+        "3 files read",
     ]
     page = render_site(load_library(library), RenderOptions(today=TODAY))["review/index.md"]
     assert 'data-trust-percent="33" data-meets-target="false"' in page

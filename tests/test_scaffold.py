@@ -49,8 +49,9 @@ def test_scaffold_is_created_where_expected_and_passes_check(library: Path, kind
     assert code == 0, output
     assert output == f"created {target}\n"
     # Alone, and inside a library whose cross-references it must not break.
-    assert run("check", str(target)) == (0, "ok: 1 document valid\n")
-    assert run("check", str(library)) == (0, f"ok: {len(list(MINIMAL.glob('*.yaml'))) + 1} documents valid\n")
+    assert run("check", str(target)) == (0, "ok: 1 document valid\n1 file read\n")
+    count = len(list(MINIMAL.glob("*.yaml"))) + 1
+    assert run("check", str(library)) == (0, f"ok: {count} documents valid\n{count} files read\n")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -78,7 +79,7 @@ def test_scaffolds_pass_check_in_an_empty_library(tmp_path: Path) -> None:
     for kind in KINDS:
         doc_id, _ = IDS[kind]
         assert run("new", kind, doc_id, "--playbooks", str(tmp_path))[0] == 0
-    assert run("check", str(tmp_path)) == (0, "ok: 6 documents valid\n")
+    assert run("check", str(tmp_path)) == (0, "ok: 6 documents valid\n6 files read\n")
 
 
 def test_edition_scaffold_follows_the_last_edition(library: Path) -> None:

@@ -112,7 +112,7 @@ def test_libyaml_reads_every_fixture_exactly_as_the_reference_parser(monkeypatch
             data, source = load.parse_text(load.decode(path.read_bytes()))
         except load.LoadError as exc:
             return (exc.mark, exc.message)
-        return (data, source.values, source.keys, source.scalars)
+        return (data, source.values, source.keys, source.scalars, source.key_scalars, source.notes)
 
     fast = [parsed(p) for p in files]
     monkeypatch.setattr(load, "_FAST_LOADER", None)
@@ -133,11 +133,14 @@ def test_the_one_pass_reader_builds_what_the_graph_reader_builds() -> None:
             return "needs graph"
         except yaml.YAMLError as exc:
             return str(exc)
-        return (data, source.values, source.keys, source.scalars)
+        return (data, source.values, source.keys, source.scalars, source.key_scalars, source.notes)
 
     compared = 0
     for path in files:
-        text = load.decode(path.read_bytes())
+        try:
+            text = load.decode(path.read_bytes())
+        except load.LoadError:
+            continue  # not UTF-8: neither reader sees it
         tree = read(load._read_tree, text)
         if tree != "needs graph":
             assert tree == read(load._read_graph, text), path

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 from craftbook import search
-from craftbook.render import slugify, sort_key
+from craftbook.render import sort_key
 from craftbook.search import Morph, augment_index, compound_terms, dump_index, index_terms, word_info
+from craftbook.urls import slugify
 
 # --------------------------------------------------------------- with Kiwi's model
 

@@ -1,4 +1,6 @@
-"""`craftbook serve` rebuilds the page when a YAML file changes (a real server, a real edit)."""
+"""`craftbook serve` rebuilds the page when a YAML file changes (a real server, a real edit),
+keeps serving the last good site with the errors on every page while the library is
+broken, says its address first and refuses a port in use before building."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,10 +29,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _fetch(url: str) -> str:
+def _fetch(url: str, timeout: float = 5) -> str:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:  # an error page has a body too
+        return exc.read().decode("utf-8")
     except OSError:
         return ""
 
@@ -80,3 +87,116 @@ def test_serve_rebuilds_when_yaml_changes(project: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+BANNER = "data-craftbook-serve-errors"
+
+
+@contextmanager
+def serving(project: Path, port: int) -> Iterator[Path]:
+    """`craftbook serve` of `project` on `port`; yields its log file, stops it with SIGTERM."""
+    log_path = project / f"serve-{port}.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "craftbook.cli", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield log_path
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    # Its working folder (site, generated Markdown) goes with it.
+    assert list((project / ".craftbook").glob("serve-*")) == [], log_path.read_text(encoding="utf-8")
+
+
+def test_serve_keeps_the_last_good_site_with_the_errors_while_the_library_is_broken(project: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/resources/res-article/"
+    with serving(project, port) as log:
+        assert _wait_for(url, "포상하기 대신 인정하기", 90), "server never served the page"
+        lines = log.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == f"Serving on http://127.0.0.1:{port}/ (building the site first; Ctrl+C stops)"
+        source = project / "playbooks" / "resource.yaml"
+        good = source.read_text(encoding="utf-8")
+        source.write_text(good.replace("title: 포상하기 대신 인정하기", "title: [깨진 제목"), encoding="utf-8")
+        assert _wait_for(url, BANNER, 60), "the page never showed the errors"
+        # Now every request is answered at once: the last good page, with the errors on top.
+        page = _fetch(url, timeout=1)
+        assert "<title>포상하기 대신 인정하기" in page
+        banner = page[page.index(BANNER) : page.index("</div>", page.index(BANNER))]
+        assert "마지막으로 빌드에 성공한 사이트를 보여 드립니다" in banner
+        assert "resource.yaml:3:8: error: invalid YAML: this &#x27;[&#x27; starts a list" in banner
+        # Only the broken file's own error: references to it are not reported again.
+        assert banner.endswith("\n1 error in 1 file\n6 files read</pre>")
+        assert "--md-primary" in _fetch(f"http://127.0.0.1:{port}/assets/craftbook.css", timeout=1)
+        assert "resource.yaml:3:8: error: invalid YAML" in log.read_text(encoding="utf-8")  # the console too
+        source.write_text(good.replace("title: 포상하기 대신 인정하기", "title: 고친 제목"), encoding="utf-8")
+        assert _wait_for(url, "고친 제목", 60), "the fixed page never came"
+        assert BANNER not in _fetch(url)
+
+
+def test_serve_of_a_library_broken_from_the_start_shows_the_errors_until_it_is_fixed(project: Path) -> None:
+    port = _free_port()
+    source = project / "playbooks" / "resource.yaml"
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good.replace("summary: ", "summary: [", 1), encoding="utf-8")
+    home = f"http://127.0.0.1:{port}/"
+    with serving(project, port):
+        assert _wait_for(home, BANNER, 90), "no page showed the errors"
+        page = _fetch(home, timeout=1)
+        assert "사이트를 아직 빌드하지 못했습니다" in page and "resource.yaml:" in page
+        assert "livereload" in page  # it reloads by itself once the file is fixed
+        source.write_text(good, encoding="utf-8")
+        assert _wait_for(f"{home}resources/res-article/", "포상하기 대신 인정하기", 60)
+
+
+def test_a_second_serve_on_the_same_port_is_refused_before_building(project: Path) -> None:
+    port = _free_port()
+    with serving(project, port):
+        assert _wait_for(f"http://127.0.0.1:{port}/", "Craftbook", 90)
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "craftbook.cli",
+                "serve",
+                "-f",
+                str(project / "mkdocs.yml"),
+                "-a",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 2
+        assert second.stderr.strip() == (
+            f"Error: cannot serve on 127.0.0.1:{port}: the address is already in use (another craftbook serve or "
+            f"mkdocs serve?); stop it, or choose another port: craftbook serve -a 127.0.0.1:{port + 1}"
+        )
+        assert "Documentation built" not in second.stdout + second.stderr
+
+
+def test_a_file_saved_while_the_first_build_runs_is_not_lost(project: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/resources/res-article/"
+    source = project / "playbooks" / "resource.yaml"
+    with serving(project, port) as log:
+        deadline = time.monotonic() + 30
+        while "Serving on" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("title: 포상하기 대신 인정하기", "title: 첫 빌드 중 고침"),
+            encoding="utf-8",
+        )
+        assert _wait_for(url, "첫 빌드 중 고침", 120), log.read_text(encoding="utf-8")

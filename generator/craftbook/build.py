@@ -8,14 +8,15 @@ failed build never touches the previous site, and the output folder is guarded
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Overrides, options_from_mkdocs, overridden
-from .errors import BuildError, CraftbookError
-from .outdir import SITE_MARKER, guard, staging, swap_in
+from .errors import BuildError, CraftbookError, ValidationFailed
+from .outdir import SITE_MARKER, guard, scratch, staging, swap_in
+from .pipeline import GENERATED_DIR
+
+SCRATCH = GENERATED_DIR.parent  # the project's working folder (.craftbook, git-ignored), beside mkdocs.yml
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,12 @@ def build(options: BuildOptions) -> Path:
         audience=options.audience,
         max_file_bytes=options.max_file_bytes,
     )
-    generated = Path(tempfile.mkdtemp(prefix="craftbook-generated-"))
     try:
         with overridden(overrides):
             try:
-                config = load_config(str(config_file), site_dir=str(out))
+                # Not site_dir=out: MkDocs would judge an --out of docs/ before the guard could
+                # (and exit 1); the site is built into a staging folder set below anyway.
+                config = load_config(str(config_file))
             except (Abort, ConfigurationError) as exc:
                 # MkDocs has logged each problem (key, expected value, did-you-mean) above.
                 raise BuildError(
@@ -77,20 +79,33 @@ def build(options: BuildOptions) -> Path:
                 ("the docs folder", generate_options.docs_dir),
             ],
         )
-        with staging(out, SITE_MARKER) as folder, overridden(_with_generated(overrides, generated)):
+        # The generated Markdown: under the project's .craftbook/ (git-ignored), where a
+        # killed build's folder is found and removed by the next build.
+        with (
+            scratch(project / SCRATCH, "build-") as generated,
+            staging(out, SITE_MARKER) as folder,
+            overridden(_with_generated(overrides, generated)),
+        ):
             config["site_dir"] = str(folder)
             # Validate before MkDocs starts: MkDocs turns a plugin's exception into a bare
             # "Aborted", and the user must see every located error. Through the process's
             # cache, so the plugin's generator step does not parse the library again.
             from .incremental import CACHE
 
-            # Strictness is counted here, not by MkDocs: its counter starts inside its build
-            # and would miss the warnings of validation; Craftbook's log under "mkdocs" too.
+            library = CACHE.load(
+                generate_options.playbooks,
+                max_bytes=generate_options.max_file_bytes,
+                project=generate_options.project,
+            )
+            if options.strict and library.warnings:
+                summary = library.discovery.summary() if library.discovery else ""
+                raise ValidationFailed(library.warnings, summary=summary)
             counter = _WarningCount()
             logger = logging.getLogger("mkdocs")
             logger.addHandler(counter)
             try:
-                CACHE.load(generate_options.playbooks, max_bytes=generate_options.max_file_bytes)
+                # Strictness is counted here, not by MkDocs: its counter starts inside its
+                # build; Craftbook's log under "mkdocs" too.
                 mkdocs_build(config)
             finally:
                 logger.removeHandler(counter)
@@ -108,8 +123,6 @@ def build(options: BuildOptions) -> Path:
         if cause is not None:
             raise cause from exc
         raise BuildError(f"the site could not be built ({exc}); {out} is unchanged") from exc
-    finally:
-        shutil.rmtree(generated, ignore_errors=True)
     return out
 
 

@@ -6,6 +6,9 @@ Exit codes are decided here and only here: 0 success, 1 failure, 2 wrong usage.
 from __future__ import annotations
 
 import logging
+import re
+import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,11 +38,23 @@ def max_file_bytes_option(default: str) -> Callable[[Callable[..., Any]], Callab
     )
 
 
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, `kill`, a container stopped) ends the run like Ctrl+C:
+    as an exception, so every `finally` runs and no staging or temporary folder is left."""
+    raise KeyboardInterrupt
+
+
+# A located diagnostic (`FILE:LINE:COL: warning: …`) prints as it is: editors and CI
+# annotations read that form, and it says its severity already.
+_LOCATED = re.compile(r"^[^\n]*:\d+:\d+: (?:error|warning): ")
+
+
 class _LogLines(logging.Handler):
     """MkDocs' and Craftbook's log records as `WARNING  -  text` lines on stderr, as `mkdocs` prints them."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"{record.levelname:<8}-  {record.getMessage()}", err=True)
+        message = record.getMessage()
+        click.echo(message if _LOCATED.match(message) else f"{record.levelname:<8}-  {message}", err=True)
 
 
 def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -83,17 +98,25 @@ def main(ctx: click.Context) -> None:
         logger.level, logger.propagate = saved
 
     ctx.call_on_close(restore)
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _stop)
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=Path("playbooks"))
 @click.option("--stale", is_flag=True, help="List documents past their review date (not an error).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (exit 1).")
 @max_file_bytes_option("(default 1 MiB)")
-def check(path: Path, stale: bool, max_file_bytes: int | None) -> None:
-    """Validate a library folder or one file; report every problem at once."""
+def check(path: Path, stale: bool, strict: bool, max_file_bytes: int | None) -> None:
+    """Validate a library folder or one file; report every problem at once.
+
+    Errors are what cannot be right, warnings what may be intended (a date in the
+    future, a tag spelt two ways); the last line says what was read and skipped.
+    """
     from .commands import check_library
 
-    report = check_library(path, stale=stale, max_bytes=max_file_bytes)
+    report = check_library(path, stale=stale, max_bytes=max_file_bytes, strict=strict)
     click.echo(report)
 
 
@@ -135,10 +158,16 @@ def build(
 @CONFIG_OPTION
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path, dev_addr: str) -> None:
-    """Serve the site and rebuild when a YAML file or page changes."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Serve the site and rebuild when a YAML file or page changes.
 
-    mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)
+    While the library has errors the last good site stays served, every page showing the
+    errors at its top. A port in use is refused (exit 2) before anything is built.
+    """
+    from .serve import serve as serve_site
+
+    if not config_file.exists():
+        raise click.UsageError(f"no MkDocs configuration at {config_file}", ctx=click.get_current_context())
+    serve_site(config_file, dev_addr, echo=click.echo)
 
 
 @main.command()

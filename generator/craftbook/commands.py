@@ -4,27 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .discover import project_of
+from .errors import ValidationFailed
 from .library import load_library
 from .load import DEFAULT_MAX_BYTES
 from .pipeline import Generated, build_date, generate
 from .review import report_lines, review_report
 
 
-def check_library(path: Path, *, stale: bool = False, max_bytes: int | None = None) -> str:
-    """Validate; return the success report. Raises ValidationFailed listing every error.
+def check_library(path: Path, *, stale: bool = False, max_bytes: int | None = None, strict: bool = False) -> str:
+    """Validate; return the success report: warnings, the 검토 현황 (with `stale`), the
+    verdict and, last, what was read and skipped. Raises ValidationFailed listing every
+    error (and, `strict`, every warning).
 
-    With `stale`, the report first gives the 검토 현황 figures of the `review/` page
+    With `stale`, the report gives the 검토 현황 figures of the `review/` page
     (`craftbook.review`): the trust score overall, per owner and per kind, then each
     overdue document (oldest due date first) and the documents with no review date or
     no owner, each line starting with its file.
+
+    Symbolic links may lead anywhere inside the project the library belongs to (the
+    nearest folder holding mkdocs.yml), else only inside the library itself.
     """
-    library = load_library(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
-    lines = []
+    library = load_library(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, project=project_of(path))
+    summary = library.discovery.summary() if library.discovery else ""
+    if strict and library.warnings:
+        raise ValidationFailed(library.warnings, summary=summary)
+    lines = [str(w) for w in library.warnings]
     if stale:
         report = review_report((entry.doc for entry in library), build_date())
         lines += report_lines(report, {entry.id: entry.file.name for entry in library})
     count = len(library)
-    lines.append(f"ok: {count} document{'s' if count != 1 else ''} valid")
+    verdict = f"ok: {count} document{'s' if count != 1 else ''} valid"
+    if library.warnings:
+        n = len(library.warnings)
+        verdict += f", {n} warning{'s' if n != 1 else ''}"
+    lines.append(verdict)
+    if summary:
+        lines.append(summary)
     return "\n".join(lines)
 
 

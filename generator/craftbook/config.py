@@ -198,6 +198,7 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
         docs_dir=docs_dir,
         templates=tuple(Path(t) for t in settings.templates),
         max_file_bytes=active.max_file_bytes or settings.max_file_bytes,
+        project=project,
     )
 
 

@@ -30,20 +30,43 @@ class CraftbookError(click.ClickException):
     """Root of every error the package raises on purpose."""
 
 
-class ValidationFailed(CraftbookError):
-    """The library has errors; carries every one of them, not only the first."""
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+
+class ValidationFailed(CraftbookError):
+    """The library has errors (or, under --strict, warnings); carries every one of them,
+    warnings included, not only the first.
+
+    `summary` is what was read and skipped (`31 files read; skipped: …`), printed last.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], *, summary: str = "") -> None:
         self.diagnostics = sorted(diagnostics)
+        self.summary = summary
         super().__init__(self.report())
 
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity != "error"]
+
     def report(self) -> str:
-        errors = [d for d in self.diagnostics if d.severity == "error"]
-        files = {d.file for d in errors}
+        errors, warnings = self.errors, self.warnings
         lines = [str(d) for d in self.diagnostics]
-        noun = "error" if len(errors) == 1 else "errors"
-        file_noun = "file" if len(files) == 1 else "files"
-        lines.append(f"{len(errors)} {noun} in {len(files)} {file_noun}")
+        if errors:
+            count = f"{_count(len(errors), 'error')} in {_count(len({d.file for d in errors}), 'file')}"
+            if warnings:
+                count += f"; {_count(len(warnings), 'warning')}"
+        else:
+            files = _count(len({d.file for d in warnings}), "file")
+            count = f"{_count(len(warnings), 'warning')} in {files}; --strict fails on warnings"
+        lines.append(count)
+        if self.summary:
+            lines.append(self.summary)
         return "\n".join(lines)
 
     def format_message(self) -> str:

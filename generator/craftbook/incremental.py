@@ -11,13 +11,14 @@ process keeps a cache between runs:
 - a generated file is written only when its bytes differ from the last run's.
 
 The result must equal a run from scratch, byte for byte (tests/test_incremental.py).
-Whenever the cheap path cannot vouch for that — an invalid library, other options,
+Whenever the cheap path cannot vouch for that — other options,
 another library, an edited template — it falls back to the full path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import logging
@@ -28,9 +29,9 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import Diagnostic
-from .library import Entry, Library, cross_file_rules, load_library, validate_document
-from .load import DEFAULT_MAX_BYTES, discover, load_file
+from .discover import discover
+from .library import Checked, Library, assemble, build_date, check_file, load_library
+from .load import DEFAULT_MAX_BYTES
 from .models import DocumentBase
 from .pipeline import Generated, GenerateOptions, sync_tree
 from .pipeline import generate as generate_with
@@ -49,8 +50,8 @@ WHOLE_LIBRARY_UNITS: frozenset[Unit] = frozenset(
 
 @dataclass(frozen=True)
 class _Parsed:
-    key: tuple[str, bytes, int]  # name in the library, content hash, size limit
-    entry: Entry | None  # None: the file has a problem; the full loader will report it
+    key: tuple[str, bytes, int, dt.date]  # name in the library, content hash, size limit, today
+    checked: Checked  # the file on its own: its document (if any), errors and warnings
     stat: tuple[int, int, int, int]  # mtime, ctime, size, inode when it was read
     read_ns: int  # when it was read
 
@@ -104,27 +105,28 @@ class Cache:
             )
         return result
 
-    def load(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
+    def load(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, project: Path | None = None) -> Library:
         """`load_library`, parsing only files whose content changed since the last call."""
         started, cpu = time.perf_counter(), time.process_time()
         try:
             with _gc_paused():
-                return self._load(root, max_bytes=max_bytes)
+                return self._load(root, max_bytes=max_bytes, project=project)
         finally:
             self.timings.append(("load", time.perf_counter() - started, time.process_time() - cpu))
 
     # -- load --------------------------------------------------------------------
 
-    def _load(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
+    def _load(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, project: Path | None = None) -> Library:
         root = Path(root)
         if not root.is_dir():
             self.last_parsed = [str(root)]
-            return load_library(root, max_bytes=max_bytes)
-        library = Library(root)
+            return load_library(root, max_bytes=max_bytes, project=project)
+        today = build_date()
+        discovery = discover(root, within=[project] if project is not None else [])
         parsed: dict[Path, _Parsed] = {}
         reparsed: list[str] = []
-        clean = True
-        for path, name in discover(root):
+        checked: list[Checked] = []
+        for path, name in discovery.files:
             cached = self.parsed.get(path)
             try:
                 st = path.stat()
@@ -133,36 +135,31 @@ class Cache:
                     cached is not None
                     and cached.stat == signature
                     and cached.key[0] == name
-                    and cached.key[2] == max_bytes
+                    and cached.key[2:] == (max_bytes, today)
                     and max(st.st_mtime_ns, st.st_ctime_ns) < cached.read_ns - RACY_NS
                 )
                 if not trusted:
                     read_ns = time.time_ns()
                     raw = path.read_bytes()
             except OSError:
-                clean = False
+                # Gone or unreadable since it was listed: the loader says why, located.
+                checked.append(check_file(path, name, max_bytes=max_bytes, today=today))
                 continue
             if not trusted:
-                key = (name, hashlib.blake2b(raw, digest_size=16).digest(), max_bytes)
+                key = (name, hashlib.blake2b(raw, digest_size=16).digest(), max_bytes, today)
                 if cached is None or cached.key != key:
-                    cached = _Parsed(key, _validated(path, name, max_bytes), signature, read_ns)
+                    cached = _Parsed(key, check_file(path, name, max_bytes=max_bytes, today=today), signature, read_ns)
                     reparsed.append(name)
                 else:
                     cached = replace(cached, stat=signature, read_ns=read_ns)
             assert cached is not None
             parsed[path] = cached
-            if cached.entry is None or cached.entry.id in library.entries:
-                clean = False
-                continue
-            library.entries[cached.entry.id] = cached.entry
+            checked.append(cached.checked)
         self.parsed = parsed  # files that disappeared are forgotten
         self.last_parsed = reparsed
-        if clean and not cross_file_rules(library):
-            library.put_in_order()
-            return library
-        # Something is wrong: the full loader lists every problem exactly as a cold run does.
-        self.last_parsed = [name for _, name in discover(root)]
-        return load_library(root, max_bytes=max_bytes)
+        # The rules that span files run on every call: from the same per-file results they
+        # give what a cold run gives, errors and warnings alike.
+        return assemble(root, discovery, checked)
 
     # -- render ------------------------------------------------------------------
 
@@ -216,14 +213,6 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-def _validated(path: Path, name: str, max_bytes: int) -> Entry | None:
-    loaded = load_file(path, name, max_bytes=max_bytes)
-    if isinstance(loaded, Diagnostic):
-        return None
-    doc, problems = validate_document(loaded)
-    return Entry(doc, loaded) if doc is not None and not problems else None
 
 
 def _template_stamps(options: RenderOptions) -> tuple[tuple[str, int, int], ...]:

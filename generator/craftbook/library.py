@@ -6,17 +6,22 @@ fixes a whole library in one pass instead of one error per run.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
-from collections.abc import Iterator
+import os
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
 
-from .diagnose import Problem, did_you_mean, explain_validation_error
+from . import urls
+from .diagnose import Problem, did_you_mean, explain_validation_error, format_path, number_spelling, one_of
+from .discover import Discovery, discover
 from .errors import Diagnostic, ValidationFailed
-from .load import DEFAULT_MAX_BYTES, LoadedFile, discover, load_file
+from .load import DEFAULT_MAX_BYTES, LoadedFile, load_file
 from .models import (
     KINDS,
     MODEL_BY_KIND,
@@ -30,7 +35,9 @@ from .models import (
     references,
     reserved_id_problem,
 )
+from .models.base import dates_in, same_words
 from .models.script import handoffs
+from .text import collapse
 
 Audience = Literal["public", "members"]
 
@@ -45,12 +52,26 @@ class Entry:
         return self.doc.id
 
 
+def build_date() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH so that builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
 @dataclass
 class Library:
-    """Validated documents by id, in a stable order (kind, then id)."""
+    """Validated documents by id, in a stable order (kind, then id).
+
+    `warnings`: what may be intended but deserves a look (`FILE:LINE:COL: warning: …`);
+    `discovery`: the files read and skipped.
+    """
 
     root: Path
     entries: dict[str, Entry] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    discovery: Discovery | None = None
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -79,59 +100,183 @@ class Library:
             for doc_id, entry in self.entries.items()
             if (drafts or entry.doc.status != "draft") and (audience == "members" or entry.doc.access != "members")
         }
-        return Library(self.root, kept)
+        return Library(self.root, kept, self.warnings, self.discovery)
 
 
-def _diagnostic(loaded: LoadedFile, problem: Problem) -> Diagnostic:
+def _diagnostic(loaded: LoadedFile, problem: Problem, severity: str = "error") -> Diagnostic:
     path, message, at_key = problem
     mark = loaded.source.locate(path, at_key=at_key)
-    return Diagnostic(loaded.name, mark.line, mark.column, message)
+    return Diagnostic(loaded.name, mark.line, mark.column, message, severity)
 
 
-def validate_document(loaded: LoadedFile) -> tuple[DocumentBase | None, list[Diagnostic]]:
+def _reading_notes(loaded: LoadedFile) -> list[Diagnostic]:
+    """What the reader noticed (duplicate keys, characters a page cannot carry, a comment
+    that cut a value short), once per place: an alias repeats a value, not its problem."""
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for note in loaded.source.notes:
+        if (note.mark.line, note.mark.column, note.message) in seen:
+            continue
+        seen.add((note.mark.line, note.mark.column, note.message))
+        message = note.message if note.path is None else f"{format_path(note.path)}: {note.message}"
+        out.append(Diagnostic(loaded.name, note.mark.line, note.mark.column, message, note.severity))
+    return out
+
+
+def _id_problems(doc: DocumentBase) -> list[Problem]:
+    problems: list[Problem] = []
+    if doc.id in RESERVED_IDS:
+        # <kinddir>/<id>/ would be the kind's own listing page and silently replace it.
+        problems.append((("id",), f"id: {reserved_id_problem(doc.id)}", False))
+    if urls.name_bytes(doc.id) > urls.MAX_NAME_BYTES:
+        problems.append(
+            (
+                ("id",),
+                f"id: {len(doc.id)} characters long; the page's file name may hold at most "
+                f"{urls.MAX_NAME_BYTES} (longer names fail on some file systems): shorten it",
+                False,
+            )
+        )
+    for i, tag in enumerate(doc.tags):
+        size = urls.name_bytes(urls.tag_slug(tag))
+        if size > urls.MAX_NAME_BYTES:
+            problems.append(
+                (
+                    ("tags", i),
+                    f"tags[{i}]: {size} bytes long as the file name of its page (a Hangul syllable takes 3); "
+                    f"a tag page's name may hold at most {urls.MAX_NAME_BYTES} bytes: shorten the tag",
+                    False,
+                )
+            )
+    return problems
+
+
+def _document_warnings(doc: DocumentBase, today: dt.date | None) -> list[Problem]:
+    """What may be intended: a date after today (a typo for 2026 that would make a page
+    'fresh' and first in every feed for decades), a tag listed twice."""
+    problems: list[Problem] = []
+    if today is not None:
+        for path, value in dates_in(doc):
+            if value > today:
+                problems.append(
+                    (
+                        path,
+                        f"{format_path(path)}: {value} is after today ({today}); if it is a typo, correct it "
+                        "(a date in the future puts the document first in every feed and keeps its page 'fresh')",
+                        False,
+                    )
+                )
+    first: dict[str, int] = {}
+    for i, tag in enumerate(doc.tags):
+        j = first.setdefault(same_words(tag), i)
+        if j != i:
+            problems.append(
+                (
+                    ("tags", i),
+                    f"tags[{i}]: {tag!r} repeats tags[{j}] ({doc.tags[j]!r}); tags are the same when they differ only "
+                    "in capitals or spaces: remove it",
+                    False,
+                )
+            )
+    return problems
+
+
+def validate_document(
+    loaded: LoadedFile, *, today: dt.date | None = None
+) -> tuple[DocumentBase | None, list[Diagnostic]]:
+    """One file's document and every problem it has on its own, errors and warnings.
+
+    The document is returned even when a one-document rule fails (sums, graphs), so that
+    other files' references to it are not reported as missing too; None when it does
+    not fit its model. `today`: dates after it are warnings (None: not checked).
+    """
+    notes = _reading_notes(loaded)
     data = loaded.data
     kind = data.get("kind")
     if "kind" not in data:
         mark = loaded.source.locate(())
         return None, [
+            *notes,
             Diagnostic(
                 loaded.name,
                 mark.line,
                 mark.column,
                 f"kind: required field is missing; add `kind:` with one of {', '.join(KINDS)}",
-            )
+            ),
         ]
     if not isinstance(kind, str) or kind not in MODEL_BY_KIND:  # a list or mapping is unhashable
         mark = loaded.source.locate(("kind",))
         return None, [
+            *notes,
             Diagnostic(
                 loaded.name,
                 mark.line,
                 mark.column,
                 f"kind: expected one of {', '.join(repr(k) for k in KINDS)}, got {kind!r}{did_you_mean(kind, KINDS)}",
-            )
+            ),
         ]
     model = MODEL_BY_KIND[str(kind)]
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:
+        # A value the reader already refused (a broken surrogate pair) is explained once.
+        # A number YAML misread (030 → 24) is explained as that, not by the range it then fails (`> 0`).
         problems = explain_validation_error(exc, loaded, model)
-        return None, [_diagnostic(loaded, p) for p in problems]
-    problems = document_rules(doc)
-    if doc.id in RESERVED_IDS:
-        # <kinddir>/<id>/ would be the kind's own listing page and silently replace it.
-        problems.insert(
-            0,
-            (
-                ("id",),
-                f"id: {reserved_id_problem(doc.id)}",
-                False,
-            ),
-        )
-    return doc, [_diagnostic(loaded, p) for p in problems]
+        spelling = number_spelling(loaded, model)
+        explained = {n.path for n in loaded.source.notes if n.severity == "error"} | {p[0] for p in spelling}
+        problems = [p for p in problems if p[0] not in explained] + spelling
+        return None, [*notes, *(_diagnostic(loaded, p) for p in problems)]
+    spelling = number_spelling(loaded, model)
+    # Sums and ranges over misread numbers (030 read as 24) would only mislead: first the spelling.
+    problems = [*_id_problems(doc), *spelling, *([] if spelling else document_rules(doc))]
+    warnings = _document_warnings(doc, today)
+    return doc, [
+        *notes,
+        *(_diagnostic(loaded, p) for p in problems),
+        *(_diagnostic(loaded, p, "warning") for p in warnings),
+    ]
 
 
-def cross_file_rules(library: Library) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class Checked:
+    """One file read and validated on its own: what a long-lived process keeps per file."""
+
+    name: str
+    entry: Entry | None  # None: no document (it does not parse or fit its model)
+    diagnostics: tuple[Diagnostic, ...]  # its own errors and warnings
+    claimed_id: str | None = None  # without a document: the id its text gives, if any
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)", re.MULTILINE)
+
+
+def claimed_id(path: Path, loaded: LoadedFile | Diagnostic) -> str | None:
+    """The id a file means to have, even when it does not parse: its `id:` line."""
+    if isinstance(loaded, LoadedFile):
+        value = loaded.data.get("id")
+        return value if isinstance(value, str) else None
+    try:
+        match = _ID_LINE.search(path.read_text("utf-8", "replace"))
+    except OSError:
+        return None
+    return match.group(1) if match else None
+
+
+def check_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, today: dt.date | None = None) -> Checked:
+    loaded = load_file(path, name, max_bytes=max_bytes)
+    if isinstance(loaded, Diagnostic):
+        return Checked(name, None, (loaded,), claimed_id(path, loaded))
+    doc, diagnostics = validate_document(loaded, today=today)
+    if doc is None:
+        return Checked(name, None, tuple(diagnostics), claimed_id(path, loaded))
+    return Checked(name, Entry(doc, loaded), tuple(diagnostics))
+
+
+def cross_file_rules(library: Library, broken: Iterable[str] = ()) -> list[Diagnostic]:
+    """References, prerequisite cycles, edition numbers. `broken`: ids of files that have
+    errors of their own; a reference to one is not reported again (fixing that file
+    resolves it), so one broken file does not bury its own error under twenty others."""
+    pending = set(broken)
     diagnostics: list[Diagnostic] = []
     ids = list(library.entries)
     for entry in library:
@@ -141,11 +286,18 @@ def cross_file_rules(library: Library) -> list[Diagnostic]:
             target = library.get(ref)
             where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path)
             where = where.replace(".[", "[")
+            if target is None and ref in pending:
+                continue
             if target is None:
                 candidates = [i for i in ids if required is None or library.entries[i].doc.kind == required]
-                message = f"{where}: no document with id {ref!r}{did_you_mean(ref, candidates)}"
+                hint = did_you_mean(ref, candidates) or "; check the id, or add the document it names (craftbook new)"
+                message = f"{where}: no document with id {ref!r}{hint}"
             elif required and target.kind != required:
-                message = f"{where}: {ref!r} is a {target.kind}, expected a {required}"
+                kin = [i for i in ids if library.entries[i].doc.kind == required]
+                message = (
+                    f"{where}: {ref!r} is a {target.kind}, expected a {required}"
+                    f"{one_of(ref, kin, f'the {required} ids are') or f'; there is no {required} yet'}"
+                )
             else:
                 continue
             diagnostics.append(_diagnostic(entry.file, (path, message, False)))
@@ -303,6 +455,7 @@ def _edition_numbers(library: Library) -> list[Diagnostic]:
         key=lambda e: (e.doc.number, e.doc.id),  # type: ignore[attr-defined]
     )
     by_number: dict[int, Entry] = {}
+    free = max((e.doc.number for e in editions), default=0) + 1  # type: ignore[attr-defined]
     for entry in editions:
         doc = entry.doc
         assert isinstance(doc, Edition)
@@ -314,7 +467,7 @@ def _edition_numbers(library: Library) -> list[Diagnostic]:
                     (
                         ("number",),
                         f"number: edition {doc.number} is also {other.file.name} ({other.id}); "
-                        "edition numbers must be unique",
+                        f"edition numbers must be unique: give it the next free number, {free}",
                         False,
                     ),
                 )
@@ -329,7 +482,8 @@ def _edition_numbers(library: Library) -> list[Diagnostic]:
                     (
                         ("date",),
                         f"date: edition {after.doc.number} is dated before edition "  # type: ignore[attr-defined]
-                        f"{before.doc.number} ({before.doc.date}); numbers must increase with dates",  # type: ignore[attr-defined]
+                        f"{before.doc.number} ({before.doc.date}); numbers must increase with dates: "  # type: ignore[attr-defined]
+                        "correct the date or the number",
                         False,
                     ),
                 )
@@ -337,22 +491,60 @@ def _edition_numbers(library: Library) -> list[Diagnostic]:
     return diagnostics
 
 
-def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
-    """Load and validate every file under root; raise ValidationFailed listing every problem."""
-    root = Path(root)
-    if not root.exists():
-        raise ValidationFailed([Diagnostic(str(root), 1, 1, "no such file or folder")])
-    diagnostics: list[Diagnostic] = []
-    library = Library(root if root.is_dir() else root.parent)
-    for path, name in discover(root):
-        loaded = load_file(path, name, max_bytes=max_bytes)
-        if isinstance(loaded, Diagnostic):
-            diagnostics.append(loaded)
+def unify_tags(library: Library) -> list[Diagnostic]:
+    """One tag, one page: tags that differ only in capitals or spaces (`KPI`, `kpi`,
+    `"코칭 "`) become the first spelling, and the other spellings are warnings.
+
+    "First" in a fixed order, public published documents before members-only and drafts
+    (a public page must not show a spelling only a members document has), then kind and
+    id. Documents are replaced by copies with the unified tags.
+    """
+    order = sorted(
+        library,
+        key=lambda e: (e.doc.access == "members", e.doc.status == "draft", KINDS.index(e.doc.kind), e.id),
+    )
+    first: dict[str, tuple[str, Entry, int]] = {}
+    warnings: list[Diagnostic] = []
+    for entry in order:
+        unified: list[str] = []
+        for i, tag in enumerate(entry.doc.tags):
+            spelling, owner, j = first.setdefault(same_words(tag), (collapse(tag), entry, i))
+            if owner is not entry and collapse(tag) != spelling:
+                mark = owner.file.source.locate(("tags", j))
+                warnings.append(
+                    _diagnostic(
+                        entry.file,
+                        (
+                            ("tags", i),
+                            f"tags[{i}]: {tag!r} is the tag {spelling!r} of {owner.file.name}:{mark.line}:{mark.column}"
+                            f" written another way; its page shows {spelling!r}: write it the same way",
+                            False,
+                        ),
+                        "warning",
+                    )
+                )
+            if spelling not in unified:
+                unified.append(spelling)
+        if unified != entry.doc.tags:
+            library.entries[entry.id] = Entry(entry.doc.model_copy(update={"tags": unified}), entry.file)
+    return warnings
+
+
+def assemble(root: Path, discovery: Discovery, checked: Iterable[Checked], *, whole: bool = True) -> Library:
+    """Files checked on their own → the library, with the rules that span files.
+
+    `whole`: a library folder (cross-references are checked); False for one file named
+    on the command line. Raises ValidationFailed listing every error and warning when
+    there is an error; the warnings of a valid library are in `Library.warnings`.
+    """
+    diagnostics: list[Diagnostic] = list(discovery.problems)
+    library = Library(root, discovery=discovery)
+    checked = list(checked)
+    for result in checked:
+        diagnostics += result.diagnostics
+        if result.entry is None:
             continue
-        doc, problems = validate_document(loaded)
-        diagnostics += problems
-        if doc is None:
-            continue
+        doc, loaded = result.entry.doc, result.entry.file
         if doc.id in library.entries:
             first = library.entries[doc.id].file
             here = loaded.source.locate(("id",))
@@ -362,7 +554,8 @@ def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
                     loaded.name,
                     here.line,
                     here.column,
-                    f"id: {doc.id!r} is already used by {first.name}:{there.line}:{there.column}; ids must be unique",
+                    f"id: {doc.id!r} is already used by {first.name}:{there.line}:{there.column}; ids must be unique: "
+                    "choose another id for one of them",
                 )
             )
             diagnostics.append(
@@ -370,19 +563,57 @@ def load_library(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Library:
                     first.name,
                     there.line,
                     there.column,
-                    f"id: {doc.id!r} is also used by {loaded.name}:{here.line}:{here.column}; ids must be unique",
+                    f"id: {doc.id!r} is also used by {loaded.name}:{here.line}:{here.column}; ids must be unique: "
+                    "choose another id for one of them",
                 )
             )
             continue
-        library.entries[doc.id] = Entry(doc, loaded)
-    if root.is_dir():
-        diagnostics += cross_file_rules(library)
+        library.entries[doc.id] = result.entry
+    if whole:
+        broken = [c.claimed_id for c in checked if c.entry is None and c.claimed_id]
+        diagnostics += cross_file_rules(library, broken)
     else:
         diagnostics += _script_handoffs(library, complete=False)
-    if diagnostics:
-        raise ValidationFailed(diagnostics)
+    diagnostics += unify_tags(library)
+    if any(d.severity == "error" for d in diagnostics):
+        raise ValidationFailed(diagnostics, summary=discovery.summary())
+    library.warnings = sorted(diagnostics)
     library.put_in_order()
     return library
 
 
-__all__ = ["Audience", "Entry", "Library", "cross_file_rules", "load_library", "validate_document"]
+def load_library(
+    root: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    project: Path | None = None,
+    today: dt.date | None = None,
+) -> Library:
+    """Load and validate every file under root; raise ValidationFailed listing every problem.
+
+    `project`: the folder holding mkdocs.yml; symbolic links may lead anywhere inside it
+    (and inside the library), nowhere else (craftbook.discover). `today`: dates after it
+    are warnings; default the build date.
+    """
+    root = Path(root)
+    if not root.exists() and not root.is_symlink():
+        raise ValidationFailed([Diagnostic(str(root), 1, 1, "no such file or folder; check the path")])
+    discovery = discover(root, within=[project] if project is not None else [])
+    today = today or build_date()
+    checked = [check_file(path, name, max_bytes=max_bytes, today=today) for path, name in discovery.files]
+    return assemble(root if root.is_dir() else root.parent, discovery, checked, whole=root.is_dir())
+
+
+__all__ = [
+    "Audience",
+    "Checked",
+    "Entry",
+    "Library",
+    "assemble",
+    "build_date",
+    "check_file",
+    "cross_file_rules",
+    "load_library",
+    "unify_tags",
+    "validate_document",
+]

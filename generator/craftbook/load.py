@@ -58,12 +58,26 @@ class Scalar:
     quoted: bool
 
 
+class Note(NamedTuple):
+    """A problem found while reading that does not stop the reading: the file is still
+    validated, so a trainer sees this one together with every other of the file."""
+
+    path: KeyPath | None  # the value it concerns (its message then starts with the path); None: no field
+    mark: Mark
+    message: str
+    severity: str = "error"  # or "warning"
+
+
 @dataclass
 class SourceMap:
     values: dict[KeyPath, Mark] = field(default_factory=dict)
     keys: dict[KeyPath, Mark] = field(default_factory=dict)
-    # Only values YAML read as something other than text: the typing traps to explain.
+    # Values YAML read as something other than text, and plain text spelt like a number
+    # with a leading zero (`08`): the typing traps to explain.
     scalars: dict[KeyPath, Scalar] = field(default_factory=dict)
+    # Keys of that sort (`050:` under anchors), by the path of the value they name.
+    key_scalars: dict[KeyPath, Scalar] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
 
     def locate(self, path: KeyPath, *, at_key: bool = False) -> Mark:
         """The mark of `path`, or of its nearest ancestor that has one."""
@@ -119,12 +133,167 @@ def _syntax_hint(problem: str, text: str, mark: yaml.Mark | None) -> str:
 
 
 FULL_WIDTH_COLONS = "：﹕︓"
+# Spaces that look like a space and are not one to YAML: full-width (CJK input), and the
+# non-breaking ones a Mac types with Option+Space or a web page pastes.
+ODD_SPACES = "\u3000\u00a0\u202f\u2007"
+
+
+def space_label(char: str) -> str:
+    """How to name an odd space to the trainer who typed it."""
+    if char == "\u3000":
+        return "a full-width space '\u3000'"
+    return f"a non-breaking space (U+{ord(char):04X})"
+
+
 # A key at the start of a line (or after '- ') that ends in a full-width colon, or in ':'
 # followed by a full-width space: both look right on screen and are not YAML.
 _FULL_WIDTH_KEY = re.compile(
     rf"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s#'\"\[\]{{}}:{FULL_WIDTH_COLONS}][^:#{FULL_WIDTH_COLONS}]*?)\s*"
-    rf"(?P<colon>[{FULL_WIDTH_COLONS}]|:\u3000)"
+    rf"(?P<colon>[{FULL_WIDTH_COLONS}]|:[{ODD_SPACES}])"
 )
+
+
+def _unclosed_bracket(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str] | None:
+    """`title: [깨진 제목`: a value that starts with '[' or '{' opens a list or mapping,
+    and PyYAML gives up lines later, at the next key. The slip is the bracket: say so
+    there, with the quoted value to type if the bracket belongs to the text."""
+    mark = exc.context_mark
+    if mark is None or not (exc.context or "").startswith("while parsing a flow"):
+        return None
+    if not (exc.problem or "").startswith("expected ',' or"):
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    opener = line[mark.column : mark.column + 1]
+    if opener not in ("[", "{"):
+        return None
+    closer, what = ("]", "list") if opener == "[" else ("}", "mapping")
+    rest = line[mark.column :]
+    if " #" in rest:
+        return _mark(mark), (
+            f"invalid YAML: this '{opener}' starts a {what} that never closes: the ' #' in it starts a comment, "
+            f"which hides the rest of the line; put each item that holds ' #' in quotes, e.g. {_quoted('a #b')}"
+        )
+    key = line[: mark.column].strip()
+    quoted = f"{key} {_quoted(rest.rstrip())}".strip()
+    return _mark(mark), (
+        f"invalid YAML: this '{opener}' starts a {what} that is never closed with '{closer}'; close it, or, "
+        f"if the bracket is part of the text, put the whole value in quotes: {quoted}"
+    )
+
+
+# `key: value` (or `- value`) on one line: where its value starts.
+_VALUE_START = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s\[\]{}#'\"-][^:#]*:\s+)?)(?P<value>\S.*?)\s*$")
+_KEY_LINE = re.compile(r"^(?P<indent>\s*)[^\s#'\"\[\]{}-][^:#]*:(\s|$)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _explained_syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str] | None:
+    """The other slips PyYAML names in parser terms, said where the trainer made them,
+    with what to type: a value that starts with a character YAML reserves, a quote that
+    never closes or closes early, a backslash in double quotes, a missing ':', a line
+    indented too far, a list item without a key."""
+    problem, context = exc.problem or "", exc.context or ""
+    lines = text.splitlines()
+
+    def line_of(mark: yaml.Mark | None) -> str:
+        return lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+
+    mark = exc.problem_mark
+    line = line_of(mark)
+    value = _VALUE_START.match(line)
+    lead = value.group("lead").strip() if value else ""
+    if context.startswith(("while scanning an alias", "while scanning an anchor")) and exc.context_mark is not None:
+        start = exc.context_mark
+        match = _VALUE_START.match(line_of(start))
+        if match is not None and match.start("value") == start.column:
+            char = match.group("value")[0]
+            return _mark(start), (
+                f"invalid YAML: a value that starts with '{char}' must be in quotes (YAML reads '{char}name' as "
+                f"{'a reference to an anchor' if char == '*' else 'an anchor'}): "
+                f"{match.group('lead').strip()} {_quoted(match.group('value'))}".rstrip()
+            )
+    if "cannot start any token" in problem and value is not None and mark.column == value.start("value"):
+        char = value.group("value")[0]
+        return _mark(mark), (
+            f"invalid YAML: a value cannot start with '{char}' unless it is in quotes: "
+            f"{lead} {_quoted(value.group('value'))}".rstrip()
+        )
+    if context.startswith(("while scanning a quoted scalar", "while scanning a double-quoted scalar")) and (
+        exc.context_mark is not None
+    ):
+        start = exc.context_mark
+        quote = line_of(start)[start.column : start.column + 1] or '"'
+        if "unknown escape character" in problem:
+            escape = problem.rsplit(" ", 1)[-1][1:-1]
+            written = line_of(start)[start.column :]
+            inner = written[1 : written.rfind('"')] if written.count('"') > 1 else written[1:]
+            key = line_of(start)[: start.column].strip()
+            return Mark(mark.line + 1, mark.column), (
+                f"invalid YAML: inside \"…\" a backslash starts an escape, and '\\{escape}' is none; write the "
+                f"value in single quotes instead: {key} '{inner}' (or write each backslash twice)"
+            )
+        return _mark(start), (
+            f"invalid YAML: the quote {quote} here is never closed; end the value with {quote} "
+            + ("(a ' inside '…' is written twice: '')" if quote == "'" else '(a " inside "…" is written \\")')
+        )
+    if problem.startswith("expected <block end>") and value is not None and value.group("value")[0] in "'\"":
+        quote = value.group("value")[0]
+        return Mark(mark.line + 1, value.start("value") + 1), (
+            f"invalid YAML: the quote {quote} that starts this value closes before the value ends; "
+            + (
+                "inside '…' write a quote twice ('it''s') or quote the value with \"…\" instead"
+                if quote == "'"
+                else 'inside "…" write a quote as \\" or quote the value with \'…\' instead'
+            )
+        )
+    if "could not find expected ':'" in problem and context.startswith("while scanning a simple key"):
+        start = exc.context_mark
+        return _mark(start), (
+            f"invalid YAML: {line_of(start).strip()!r} has no ':' after its key; write 'key: value' "
+            "(or, if it continues the line above, indent it under that value)"
+        )
+    if problem.startswith("expected <block end>, but found '-'") and mark is not None:
+        return _mark(mark), (
+            "invalid YAML: a list item ('- ') here belongs to no key; put it under its key, indented "
+            "by two spaces (a line 'tags:', then '  - 항목')"
+        )
+    if "mapping values are not allowed" in problem and mark is not None:
+        above = next((ln for ln in reversed(lines[: mark.line]) if ln.strip() and not ln.lstrip().startswith("#")), "")
+        if _KEY_LINE.match(line) and _indent(line) > _indent(above) and _KEY_LINE.match(above):
+            return Mark(mark.line + 1, _indent(line) + 1), (
+                f"invalid YAML: this line is indented more than the one above, so YAML reads it as part of the "
+                f"value of {above.split(':')[0].strip().lstrip('- ')!r}; line its key up with the keys above it"
+            )
+    return None
+
+
+_BRACKET_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s\[\]{}#'\"-][^:#]*:\s+)?)(?P<value>[\[{].*?)\s*$")
+
+
+def _text_after_bracket(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str] | None:
+    """`title: [공지] 해지 방어 교육`: a value that starts with a bracket is a list (or a
+    mapping), which ends at ']'; the words after it are a syntax error PyYAML reports
+    in its own terms. Say what happened at the value, and the quoted value to type."""
+    mark = exc.problem_mark
+    if mark is None or not (exc.problem or "").startswith("expected <block end>"):
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    match = _BRACKET_VALUE.match(line)
+    if match is None or mark.column <= match.end("lead"):
+        return None
+    value = match.group("value")
+    opener = value[0]
+    closer, what = ("]", "list") if opener == "[" else ("}", "mapping")
+    return Mark(mark.line + 1, match.start("value") + 1), (
+        f"invalid YAML: a value that starts with '{opener}' is a {what}, which ends at '{closer}', so the text "
+        f"after it cannot follow; if the brackets are part of the text, put the whole value in quotes: "
+        f"{match.group('lead').strip()} {_quoted(value)}".rstrip()
+    )
 
 
 def _authoring_slip(problem: str, text: str, marks: list[yaml.Mark]) -> tuple[Mark, str] | None:
@@ -149,9 +318,9 @@ def _authoring_slip(problem: str, text: str, marks: list[yaml.Mark]) -> tuple[Ma
             continue
         key, colon = match.group("key"), match.group("colon")
         at = Mark(row + 1, match.start("colon") + 1)
-        if colon == ":\u3000":
+        if colon[0] == ":":
             return Mark(row + 1, match.start("colon") + 2), (
-                f"invalid YAML: a full-width space '\u3000' after '{key}:'; type a normal space after ':'"
+                f"invalid YAML: {space_label(colon[1])} after '{key}:'; type a normal space after ':'"
             )
         return at, (
             f"invalid YAML: a full-width colon {colon!r} after '{key}'; "
@@ -160,13 +329,126 @@ def _authoring_slip(problem: str, text: str, marks: list[yaml.Mark]) -> tuple[Ma
     return None
 
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
+_YAML_TAG = "tag:yaml.org,2002:"
+_STR_TAG = _YAML_TAG + "str"
+_NULL_TAG = _YAML_TAG + "null"
+_MERGE_TAG = _YAML_TAG + "merge"
+# The plain YAML types a document may hold. Any other tag asks the constructor for
+# something Craftbook does not read: a Python object (`!!python/tuple`), bytes, a set
+# (SECURITY.md: only plain YAML types; constructors are never run).
+_PLAIN_TAGS = frozenset(_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_LANGUAGE_TAG = re.compile(r"(?:^|[:!/])(python|ruby|perl|java|php|js|javascript|dotnet|clojure)[/:]", re.I)
 _RESOLVER = Resolver()  # the tag a plain scalar gets: the same rules the loaders apply
 # First characters of a plain scalar that YAML may read as something other than text
 # (null, bool, int, float, date, merge, ...): any other plain scalar is text.
 _MAYBE_TYPED = frozenset(Resolver.yaml_implicit_resolvers)
 _ANY_FIRST = None in _MAYBE_TYPED  # a resolver for any first character: always ask
+# Text spelt like a number with a leading zero: YAML 1.1 reads `030` as octal 24 and
+# `08` as text, and pydantic would turn the text into 8; an integer field refuses both.
+LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+# Characters no page, feed or e-mail may carry: those XML 1.0 forbids (C0 controls but
+# tab, line feed, carriage return; surrogates; U+FFFE, U+FFFF), the other control
+# characters (DEL, C1) and the noncharacters XML 1.0 discourages. The YAML reader
+# refuses most of them raw; escapes in double quotes ("\x00", "\uFFFE") make them.
+_NONCHARACTERS = "".join(chr(plane * 0x10000 + low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _NONCHARACTERS + "]"
+)
+_C0_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def char_label(char: str) -> str:
+    """`\x00` → "the control character U+0000 (NUL)": a character a trainer cannot see, named."""
+    code = ord(char)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        name = _C0_NAMES.get(code)
+        return f"the control character U+{code:04X}" + (f" ({name})" if name else "")
+    if 0xD800 <= code <= 0xDFFF:
+        return f"half of a surrogate pair (U+{code:04X})"
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return f"the noncharacter U+{code:04X}"
+    name = unicodedata.name(char, "")
+    return f"U+{code:04X}" + (f" ({name})" if name else "")
+
+
+def _forbidden_message(text: str, index: int) -> str:
+    char = text[index]
+    code = ord(char)
+    low = ord(text[index + 1]) if index + 1 < len(text) else 0
+    if 0xD800 <= code <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+        joined = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        return (
+            f"'\\u{code:04X}\\u{low:04X}' is a JSON-style surrogate pair: YAML reads each \\u escape as a character "
+            f"of its own, so this is two halves of no character; write the character itself ({chr(joined)}) "
+            f"or the YAML escape \\U{joined:08X}"
+        )
+    if 0xD800 <= code <= 0xDFFF:
+        return f"'\\u{code:04X}' is half of a surrogate pair, not a character; write the character itself instead"
+    return (
+        f"holds {char_label(char)}, which cannot appear in a web page, feed or e-mail; "
+        f"delete it (inside quotes it may be written as an escape such as \\x{code:02x} or \\u{code:04x})"
+        if code <= 0xFF
+        else f"holds {char_label(char)}, which cannot appear in a web page, feed or e-mail; delete it"
+    )
+
+
+def _quoted(text: str) -> str:
+    """`text` as a YAML scalar in quotes, for a message that tells the trainer what to type."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _comment_note(item: ScalarNode | ScalarEvent, value: str, path: KeyPath, doc: str) -> Note | None:
+    """` #` right after a plain value starts a comment: `title: 인정하기 #2 실천편` keeps
+    only '인정하기'. Two spaces before '#' say the comment is meant, so only one warns."""
+    end = item.end_mark.index
+    if doc[end : end + 2] != " #":  # (a tab there is a syntax error of its own)
+        return None
+    stop = doc.find("\n", end)
+    dropped = doc[end + 1 : stop if stop >= 0 else len(doc)].rstrip("\r")
+    fix = "(for a comment, put two spaces before '#')"
+    if value:
+        message = (
+            f"' #' starts a comment, so YAML reads only {value!r} and drops {dropped!r}; if it is part of the text, "
+            f"put the whole value in quotes: {_quoted(value + ' ' + dropped)} {fix}"
+        )
+    else:
+        message = (
+            f"' #' starts a comment, so the value is empty and YAML drops {dropped!r}; if it is the value, "
+            f"put it in quotes: {_quoted(dropped)} {fix}"
+        )
+    return Note(path, _mark(item.start_mark), message, "warning")
+
+
+def _folded_item_note(item: ScalarNode | ScalarEvent, value: str, path: KeyPath, doc: str) -> Note | None:
+    """A list item indented one space too far continues the item above it: `- 하나` then
+    `   - 둘` is the one text '하나 - 둘'. A plain value that runs on over a line starting
+    with '- ' is almost always that slip."""
+    written = doc[item.start_mark.index : item.end_mark.index].split("\n")
+    for offset, line in enumerate(written[1:], start=1):
+        if line.lstrip().startswith("- "):
+            return Note(
+                path,
+                _mark(item.start_mark),
+                f"continues on line {item.start_mark.line + 1 + offset}, which starts with '- ' like a list item, "
+                f"so YAML reads one text, {value!r}; if it is an item of its own, line its '- ' up with the '- ' "
+                "of the item above",
+                "warning",
+            )
+    return None
+
+
+def _refused_tag(tag: str, start: yaml.Mark) -> LoadError:
+    shown = "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
+    if _LANGUAGE_TAG.search(tag):
+        why = "it asks YAML to build a program's object, which Craftbook never does (SECURITY.md)"
+    else:
+        why = "Craftbook reads only plain YAML values (text, numbers, true/false, dates, lists, mappings)"
+    return LoadError(
+        _mark(start), f"cannot read a value tagged {shown!r}: {why}; remove the tag and write the value plainly"
+    )
 
 
 def _resolve(event: ScalarEvent) -> str:
@@ -179,19 +461,52 @@ def _resolve(event: ScalarEvent) -> str:
     return _STR_TAG
 
 
-def _read_scalar(item: ScalarNode | ScalarEvent, tag: str, path: KeyPath | None, source: SourceMap) -> Any:
+def _check_collection_tag(tag: str | None, start: yaml.Mark) -> None:
+    if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
+        raise _refused_tag(tag, start)
+
+
+def _looks_like_zero_padded(text: str, style: str | None) -> bool:
+    return not style and bool(text) and text[0] in "0+-" and LEADING_ZERO.fullmatch(text) is not None
+
+
+def _read_scalar(item: ScalarNode | ScalarEvent, tag: str, path: KeyPath | None, source: SourceMap, doc: str) -> Any:
     """A scalar's value. One YAML typed as something other than text is remembered
-    with how it was written, to explain the surprise if the schema wanted text."""
+    with how it was written, to explain the surprise if the schema wanted text.
+
+    `path` None reads a key: keys are only looked up, never shown, so only values are
+    checked for characters a page cannot carry and for a comment that cut them short.
+    """
     text, style, start = item.value, item.style, item.start_mark
     if tag == _STR_TAG:  # most values: what the constructor would return, without its cost
+        if path is not None:
+            bad = _FORBIDDEN.search(text)
+            if bad is not None:
+                source.notes.append(Note(path, _mark(start), _forbidden_message(text, bad.start())))
+            if not style:  # plain: the only style a comment or a line break can cut short
+                end = item.end_mark
+                if doc[end.index : end.index + 2] == " #":
+                    note = _comment_note(item, text, path, doc)
+                    if note is not None:
+                        source.notes.append(note)
+                if end.line != start.line:
+                    note = _folded_item_note(item, text, path, doc)
+                    if note is not None:
+                        source.notes.append(note)
+                if text and text[0] in "0+-" and LEADING_ZERO.fullmatch(text):
+                    source.scalars[path] = Scalar(text, tag, False)
         return nfc(text)
     if tag == _MERGE_TAG:
         raise LoadError(_mark(start), "merge keys ('<<') are not supported; write the keys out")
+    if tag not in _PLAIN_TAGS:
+        raise _refused_tag(tag, start)
     node = ScalarNode(tag, text, start, item.end_mark, style)
     try:
         value = SafeConstructor().construct_object(node, deep=True)
     except yaml.YAMLError as exc:
-        raise LoadError(_mark(start), f"cannot read value {text!r}: {exc}") from exc
+        raise LoadError(
+            _mark(start), f"cannot read value {text!r}: {exc}; put it in quotes to keep it as text"
+        ) from exc
     except (ValueError, OverflowError) as exc:
         # PyYAML lets these escape for 2026-13-45 or a 5,000-digit number.
         if tag == "tag:yaml.org,2002:timestamp":
@@ -203,27 +518,40 @@ def _read_scalar(item: ScalarNode | ScalarEvent, tag: str, path: KeyPath | None,
         raise LoadError(_mark(start), message) from exc
     if path is not None:
         source.scalars[path] = Scalar(text, tag, style not in (None, ""))
+        if tag == _NULL_TAG and not style and not text:
+            note = _comment_note(item, "", path, doc)
+            if note is not None:
+                source.notes.append(note)
     return nfc(value) if isinstance(value, str) else value
 
 
-def _duplicate_key(key: Any, mark: Mark, first: Mark) -> LoadError:
-    return LoadError(
+def _remember_key(item: ScalarNode | ScalarEvent, tag: str, key: Any, child: KeyPath, source: SourceMap) -> None:
+    """A key YAML typed (`050:` → 40 under a scorecard's anchors) is kept like a value is."""
+    if tag != _STR_TAG or _looks_like_zero_padded(item.value, item.style):
+        source.key_scalars[child] = Scalar(item.value, tag, item.style not in (None, ""))
+
+
+def _duplicate_key(key: Any, mark: Mark, first: Mark) -> Note:
+    return Note(
+        None,
         mark,
         f"duplicate key {key!r} (first at line {first.line}); "
         "YAML would silently keep only one of them: remove or rename one",
     )
 
 
-_NOT_A_WORD = "a key must be a plain word, not a list or mapping"
+_NOT_A_WORD = "a key must be a plain word, not a list or mapping; write the key as a word followed by ': '"
+_TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels; a document needs far fewer: check the indentation"
 
 
 class _Builder:
     """Turns a composed node graph into plain data plus a SourceMap: the way for files
     with anchors and aliases, whose values the graph shares."""
 
-    def __init__(self) -> None:
+    def __init__(self, doc: str) -> None:
         self.source = SourceMap()
         self.nodes = 0
+        self.doc = doc
 
     def build(self, node: Node, path: KeyPath, depth: int = 0) -> Any:
         self.nodes += 1
@@ -234,10 +562,11 @@ class _Builder:
                 "(aliases that multiply each other?); write the content out plainly",
             )
         if depth > MAX_DEPTH:
-            raise LoadError(_mark(node.start_mark), f"nested deeper than {MAX_DEPTH} levels")
+            raise LoadError(_mark(node.start_mark), _TOO_DEEP)
         self.source.values.setdefault(path, _mark(node.start_mark))
         if isinstance(node, ScalarNode):
-            return _read_scalar(node, node.tag, path, self.source)
+            return _read_scalar(node, node.tag, path, self.source, self.doc)
+        _check_collection_tag(node.tag, node.start_mark)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
@@ -250,13 +579,16 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise LoadError(_mark(key_node.start_mark), _NOT_A_WORD)
-            key = _read_scalar(key_node, key_node.tag, None, self.source)
+            key = _read_scalar(key_node, key_node.tag, None, self.source, self.doc)
             mark = _mark(key_node.start_mark)
             if key in first_seen:
-                raise _duplicate_key(key, mark, first_seen[key])
+                # Reported, and the first one kept, so the rest of the file is still checked.
+                self.source.notes.append(_duplicate_key(key, mark, first_seen[key]))
+                continue
             first_seen[key] = mark
             child = (*path, key)
             self.source.keys[child] = mark
+            _remember_key(key_node, key_node.tag, key, child, self.source)
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
@@ -281,13 +613,24 @@ class _Open:
 class _Tree:
     """Plain data and its SourceMap, grown one parser event at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, doc: str) -> None:
         self.source = SourceMap()
         self.open: list[_Open] = []
         self.root: Any = None
+        self.doc = doc
+        # The value of a duplicate key is read past, not kept: the first one stays.
+        self.skipping = False
+        self.skip_depth = 0
 
     def feed(self, event: yaml.Event) -> None:
         kind = type(event)
+        if self.skipping:
+            if kind is MappingStartEvent or kind is SequenceStartEvent:
+                self.skip_depth += 1
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                self.skip_depth -= 1
+            self.skipping = self.skip_depth > 0
+            return
         if kind is ScalarEvent:
             self.scalar(event)
         elif kind is MappingStartEvent:
@@ -305,25 +648,30 @@ class _Tree:
             return
         path = self.next_path(top)
         self.source.values[path] = _mark(event.start_mark)
-        value = _read_scalar(event, tag, path, self.source)
+        value = _read_scalar(event, tag, path, self.source, self.doc)
         self.put(top, value)
 
     def begin(self, event: CollectionStartEvent, value: dict[Any, Any] | list[Any]) -> None:
         top = self.open[-1] if self.open else None
         if top is not None and top.wants_key:
             raise LoadError(_mark(event.start_mark), _NOT_A_WORD)
+        _check_collection_tag(event.tag, event.start_mark)
         path = self.next_path(top)
         self.source.values[path] = _mark(event.start_mark)
         self.put(top, value)
         self.open.append(_Open(path, value))
 
     def key(self, top: _Open, event: ScalarEvent, tag: str) -> None:
-        key = _read_scalar(event, tag, None, self.source)
+        key = _read_scalar(event, tag, None, self.source, self.doc)
         mark = _mark(event.start_mark)
         if key in top.seen:
-            raise _duplicate_key(key, mark, top.seen[key])
+            self.source.notes.append(_duplicate_key(key, mark, top.seen[key]))
+            self.skipping = True
+            return
         top.seen[key] = mark
-        self.source.keys[(*top.path, key)] = mark
+        child = (*top.path, key)
+        self.source.keys[child] = mark
+        _remember_key(event, tag, key, child, self.source)
         top.key = key
 
     @staticmethod
@@ -383,7 +731,7 @@ def _walk_events(text: str, loader: Any, tree: _Tree | None = None) -> tuple[int
     stands: one pass reads it, where composing a node graph first cost more than the
     parse itself on big libraries. Without a tree this is the pre-scan of the graph
     path: it rejects deep nesting and alias floods before the (recursive) composer runs.
-    A problem in the data (duplicate key, unreadable value) is held until the whole
+    A problem in the data (an unreadable value, a refused tag) is held until the whole
     stream has been read, so a syntax or limit error anywhere wins, as on the graph
     path. Returns the number of aliases and of values (nodes) the text holds.
     """
@@ -409,7 +757,7 @@ def _walk_events(text: str, loader: Any, tree: _Tree | None = None) -> tuple[int
             nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
-                raise LoadError(_mark(event.start_mark), f"nested deeper than {MAX_DEPTH} levels")
+                raise LoadError(_mark(event.start_mark), _TOO_DEEP)
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             depth -= 1
         elif kind is DocumentStartEvent:
@@ -499,29 +847,55 @@ def _parse_with(text: str, loader: Any) -> tuple[dict[str, Any], SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         slip = _authoring_slip(problem, text, [m for m in (exc.problem_mark, exc.context_mark) if m is not None])
+        if slip is None:
+            slip = _unclosed_bracket(exc, text) or _text_after_bracket(exc, text) or _explained_syntax(exc, text)
         if slip is not None:
             raise LoadError(*slip) from exc
-        hint = _syntax_hint(problem, text, mark)
-        message = f"invalid YAML: {problem}" + (f"; {hint}" if hint else "")
+        hint = _syntax_hint(problem, text, mark) or (
+            "check this line and the one above it: the indentation, a ':' and a space after each key, "
+            "and that quotes and brackets are closed"
+        )
+        message = f"invalid YAML: {problem}; {hint}"
         raise LoadError(_mark(mark) if mark else Mark(1, 1), message) from exc
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, exc) from exc
     except yaml.YAMLError as exc:
         raise LoadError(Mark(1, 1), f"invalid YAML: {exc}") from exc
     except RecursionError as exc:
-        raise LoadError(Mark(1, 1), f"nested deeper than {MAX_DEPTH} levels") from exc
+        raise LoadError(Mark(1, 1), _TOO_DEEP) from exc
     if not isinstance(data, dict):
         raise LoadError(
             source.values.get((), Mark(1, 1)),
-            f"expected a mapping (key: value lines) at the top of the file, got {type(data).__name__}",
+            f"expected a mapping (key: value lines) at the top of the file, got {type(data).__name__}; "
+            "start it with kind:, id:, title: and summary: lines (a '- ' at the start of a line makes a list)",
         )
     return data, source
 
 
-_EMPTY_FILE = "empty file: expected a mapping with at least kind, id, title, summary"
+def _reader_error(text: str, exc: yaml.reader.ReaderError) -> LoadError:
+    """A character YAML refuses anywhere in the file (NUL, other controls), located where
+    it stands: PyYAML gives only its offset in the whole text."""
+    position = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1]
+    label = char_label(char) if char else "a character"
+    return LoadError(
+        Mark(line, column),
+        f"the file holds {label}, which YAML does not allow; delete it "
+        "(an editor may show it as a box or not at all; it often comes from copying out of another program)",
+    )
+
+
+_EMPTY_FILE = (
+    "empty file: expected a mapping with at least kind, id, title, summary; write them "
+    "(`craftbook new KIND ID` writes a starting file) or delete the file"
+)
 
 
 def _read_tree(text: str, loader: Any) -> tuple[Any, SourceMap]:
     """Most files: one pass over the events."""
-    tree = _Tree()
+    tree = _Tree(text)
     _walk_events(text, loader, tree)
     if () not in tree.source.values:
         raise LoadError(Mark(1, 1), _EMPTY_FILE)
@@ -536,7 +910,7 @@ def _read_graph(text: str, loader: Any) -> tuple[Any, SourceMap]:
         raise LoadError(Mark(1, 1), _EMPTY_FILE)
     if aliases or nodes > MAX_NODES:  # without aliases nothing expands: values <= text, nodes counted
         _check_expansion(root, text)
-    builder = _Builder()
+    builder = _Builder(text)
     return builder.build(root, ()), builder.source
 
 
@@ -546,8 +920,16 @@ def decode(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(Mark(line, column), "file is not UTF-8; save it as UTF-8") from exc
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+            start = 3  # an editor does not count the byte-order mark as a column
+        # Columns count characters, as an editor does, not bytes: 가 is one column.
+        column = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
+        raise LoadError(
+            Mark(line, column),
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02X} here); save it as UTF-8 "
+            "(in the editor: Save with Encoding → UTF-8)",
+        ) from exc
 
 
 def load_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile | Diagnostic:
@@ -563,19 +945,7 @@ def load_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> L
     except LoadError as exc:
         return Diagnostic(name, exc.mark.line, exc.mark.column, exc.message)
     except OSError as exc:
-        return Diagnostic(name, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return Diagnostic(
+            name, 1, 1, f"cannot read file: {exc.strerror or exc}; check that it exists and that the build may read it"
+        )
     return LoadedFile(path=path, name=name, data=data, source=source)
-
-
-def discover(root: Path) -> list[tuple[Path, str]]:
-    """Every .yaml/.yml file under root (or root itself), sorted for stable output."""
-    if root.is_file():
-        return [(root, root.name)]
-    found = [
-        p
-        for p in root.rglob("*")
-        if p.suffix in (".yaml", ".yml")
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ]
-    return sorted((p, p.relative_to(root).as_posix()) for p in found)

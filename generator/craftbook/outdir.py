@@ -6,7 +6,8 @@ names the library, `docs/`, the project or anything holding them would otherwise
 deleted. The new folder is prepared beside the old one and exchanged with it in one
 atomic step where the OS can (Linux `renameat2(RENAME_EXCHANGE)`), so a reader, or a
 build killed at any instant, finds either the old folder or the new one, never none.
-Staging folders left by a killed run carry the marker and are removed by the next run.
+Staging folders are locked while a run uses them; one left by a killed run is removed
+by the next run, and Ctrl+C or SIGTERM remove their own on the way out.
 """
 
 from __future__ import annotations
@@ -18,10 +19,16 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputRefused
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; stale folders are told by their age
+    fcntl = None  # type: ignore[assignment]
 
 SITE_MARKER = ".craftbook-site"  # in every folder `craftbook build` writes
 GENERATED_MARKER = ".craftbook-generated"  # in every folder `craftbook generate` writes
@@ -63,13 +70,92 @@ def guard(out: Path, *, marker: str, protected: Iterable[tuple[str, Path | None]
         )
 
 
-def clean_stale_staging(out: Path) -> None:
-    """Remove staging folders of `out` left by a killed run (only ones this module made)."""
+def _hold(folder: Path) -> int | None:
+    """Lock `folder` for as long as this process lives (or until released): a lock held
+    on the folder itself, so it ends with the process however the process ends (SIGKILL
+    too), and the next run can tell a stale folder from one another build is using."""
+    if fcntl is None:
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _release(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the last descriptor drops the lock
+
+
+# Without flock (not Linux or macOS), a folder younger than this counts as in use.
+_UNLOCKED_STALE_SECONDS = 24 * 3600
+
+
+def _stale(folder: Path) -> bool:
+    """A folder this module made whose run has ended (killed, or crashed before cleaning)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    if fcntl is None:
+        return time.time() - folder.stat().st_mtime > _UNLOCKED_STALE_SECONDS
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # another run holds it
+    finally:
+        os.close(fd)
+    return True
+
+
+def clean_stale(parent: Path, prefix: str) -> None:
+    """Remove the folders named `prefix…` in `parent` that no running build holds."""
+    with contextlib.suppress(OSError):
+        for path in parent.iterdir():
+            if path.name.startswith(prefix) and _stale(path):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def recover(out: Path, marker: str) -> None:
+    """Put the previous site back where a run killed inside the two-rename swap (file
+    systems without an atomic exchange) left none: it waits under `…-old` beside it."""
+    if out.exists() or out.is_symlink():
+        return
     prefix = _STAGING.format(name=out.name)
     with contextlib.suppress(OSError):
-        for path in out.parent.iterdir():
-            if path.name.startswith(prefix) and path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+        old = [
+            p
+            for p in out.parent.iterdir()
+            if p.name.startswith(prefix) and p.name.endswith("-old") and (p / marker).is_file() and _stale(p)
+        ]
+        if old:
+            max(old, key=lambda p: p.stat().st_mtime).rename(out)
+
+
+def clean_stale_staging(out: Path) -> None:
+    """Remove staging folders of `out` left by a killed run (only ones this module made)."""
+    clean_stale(out.parent, _STAGING.format(name=out.name))
+
+
+@contextlib.contextmanager
+def scratch(parent: Path, prefix: str) -> Iterator[Path]:
+    """A private working folder `parent/prefix…`, removed on the way out (an exception,
+    Ctrl+C, SIGTERM through the CLI's handler) and, if the process was killed outright,
+    by the next run: stale ones are cleaned first."""
+    parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(parent, prefix)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    lock = _hold(folder)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        _release(lock)
 
 
 @contextlib.contextmanager
@@ -79,13 +165,11 @@ def staging(out: Path, marker: str) -> Iterator[Path]:
     Beside, not in the temp directory: the final rename must not cross file systems.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_staging(out)
-    folder = Path(tempfile.mkdtemp(prefix=_STAGING.format(name=out.name), dir=out.parent))
-    (folder / marker).write_text("Written by Craftbook; the next build replaces this folder whole.\n")
-    try:
+    recover(out, marker)
+    with scratch(out.parent, _STAGING.format(name=out.name)) as folder:
+        # after a swap `folder` holds the old site, removed with it
+        (folder / marker).write_text("Written by Craftbook; the next build replaces this folder whole.\n")
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)  # after a swap this holds the old site
 
 
 def swap_in(staging: Path, out: Path) -> None:
@@ -105,15 +189,20 @@ def swap_in(staging: Path, out: Path) -> None:
         return
     if _exchange(staging, out):
         return
-    # No atomic exchange on this OS: two renames, the old folder restored on failure.
+    # No atomic exchange on this file system: two renames, the old folder restored on
+    # failure, and by the next run (`recover`) if this one is killed between them.
     old = staging.with_name(staging.name + "-old")
     out.rename(old)
+    lock = _hold(old)
     try:
-        staging.rename(out)
-    except OSError:
-        old.rename(out)
-        raise
-    old.rename(staging)
+        try:
+            staging.rename(out)
+        except OSError:
+            old.rename(out)
+            raise
+        old.rename(staging)
+    finally:
+        _release(lock)
 
 
 _RENAME_EXCHANGE = 2

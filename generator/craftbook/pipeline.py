@@ -9,14 +9,13 @@ only has to read them. Nothing here knows MkDocs.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
-from .library import Library, load_library
+from .library import Library, build_date, load_library
 from .load import DEFAULT_MAX_BYTES
 from .render import RenderFunc, RenderOptions, render_site
 from .urls import built_file
@@ -36,6 +35,7 @@ class GenerateOptions:
     docs_dir: Path | None = None  # hand-written pages; generated paths must not collide
     templates: tuple[Path, ...] = ()
     max_file_bytes: int = DEFAULT_MAX_BYTES  # a bigger YAML file is refused, not read
+    project: Path | None = None  # the folder of mkdocs.yml: symbolic links in the library stay inside it
 
 
 @dataclass
@@ -46,14 +46,6 @@ class Generated:
     written: int
     library: Library
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def build_date() -> dt.date:
-    """Today, or the day of SOURCE_DATE_EPOCH so that builds are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 def _write_if_changed(path: Path, content: bytes) -> bool:
@@ -140,7 +132,7 @@ def generate(
     passes cached ones that reuse the previous run's work in a long-lived process.
     """
     started = time.perf_counter()
-    library = load(options.playbooks, max_bytes=options.max_file_bytes)
+    library = load(options.playbooks, max_bytes=options.max_file_bytes, project=options.project)
     loaded = time.perf_counter()
     selected = library.select(drafts=options.drafts, audience=options.audience)  # type: ignore[arg-type]
     render_options = RenderOptions(

@@ -84,6 +84,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             # than MkDocs' warning on every page that a relative edit_uri has no repo_url.
             config.edit_uri = None
         options = options_from_mkdocs(config)
+        # Known before generating: a library that fails on the first build is watched all
+        # the same, so saving the fix rebuilds.
+        self.out, self.playbooks = options.out, options.playbooks
         try:
             # craftbook.incremental outlives MkDocs' rebuilds: a YAML edit in `mkdocs serve`
             # re-parses and re-renders only what it touches.
@@ -92,7 +95,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         except CraftbookError as exc:
             # MkDocs shows PluginError text as is and stops the build (or keeps serving).
             raise PluginError(exc.format_message()) from exc
-        self.out, self.playbooks = options.out, options.playbooks
+        # Under "mkdocs": MkDocs' --strict counts them, and `craftbook build` shows them.
+        for warning in self.result.library.warnings:
+            log.warning(str(warning))
         self.search_pages = {}
         return config
 

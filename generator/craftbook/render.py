@@ -12,7 +12,6 @@ import json
 import math
 import posixpath
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,13 +54,6 @@ class RenderOptions:
 
 def doc_path(doc: DocumentBase) -> str:
     return urls.doc_source(doc.kind, doc.id)
-
-
-def slugify(text: str) -> str:
-    """URL slug that keeps Hangul readable: 해지 방어 → 해지-방어."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"[^\w\s-]", "", text)
-    return re.sub(r"[\s_-]+", "-", text).strip("-")
 
 
 def _finalize(value: Any) -> Any:
@@ -187,7 +179,7 @@ class SiteIndex:
                     index.backlinks[ref].append(doc)
         used: set[str] = set()
         for tag in sorted(index.by_tag, key=sort_key):
-            slug = slugify(tag) or "tag"
+            slug = urls.tag_slug(tag)
             candidate, n = slug, 2
             while candidate in used:
                 candidate, n = f"{slug}-{n}", n + 1

@@ -20,8 +20,10 @@ from typing import Any
 import yaml
 
 from .diagnose import id_suggestion
+from .discover import discover
 from .errors import CraftbookError
-from .load import LoadedFile, discover, load_file
+from .library import claimed_id
+from .load import LoadedFile, load_file
 from .models import ID_PATTERN, KINDS, RESERVED_IDS, ROLES, SPEC_BY_KIND, reserved_id_problem
 from .resources import SCHEMA
 from .schema import PROJECT_COPY
@@ -59,15 +61,11 @@ def _existing(playbooks: Path) -> dict[str, tuple[str, dict[str, Any]]]:
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     if not playbooks.is_dir():
         return found
-    for path, name in discover(playbooks):
+    for path, name in discover(playbooks).files:
         loaded = load_file(path, name)
-        if isinstance(loaded, LoadedFile):
-            doc_id, data = loaded.data.get("id"), loaded.data
-        else:
-            match = re.search(r"^id:[ \t]*['\"]?([a-z0-9-]+)", path.read_text("utf-8", "replace"), re.MULTILINE)
-            doc_id, data = (match.group(1) if match else None), {}
-        if isinstance(doc_id, str) and doc_id not in found:
-            found[doc_id] = (name, data)
+        doc_id = claimed_id(path, loaded)
+        if doc_id is not None and doc_id not in found:
+            found[doc_id] = (name, loaded.data if isinstance(loaded, LoadedFile) else {})
     return found
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from urllib.parse import quote
 
 from .models import KIND_SPECS, SPEC_BY_KIND
@@ -27,6 +28,29 @@ SUBSCRIBE = "subscribe.md"  # hand-written (docs/subscribe.md)
 # What a browser shows a feed through: XSLT where the browser still has it, else CSS.
 FEED_XSL = "assets/feed.xsl"
 FEED_CSS = "assets/feed.css"
+
+
+# The longest file or folder name the site makes from a value (a document id, a tag's
+# slug), in UTF-8 bytes. File systems allow 255 (eCryptfs 143); the writer adds up to 7
+# (`.md.tmp`) and a repeated tag slug a number (`-12`), so 128 leaves room everywhere.
+# A Hangul syllable takes 3 bytes: a tag may hold about 40 of them.
+MAX_NAME_BYTES = 128
+
+
+def slugify(text: str) -> str:
+    """URL slug that keeps Hangul readable: 해지 방어 → 해지-방어."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-")
+
+
+def tag_slug(tag: str) -> str:
+    """The folder name of a tag's page (before a number is added to tell two apart)."""
+    return slugify(tag) or "tag"
+
+
+def name_bytes(name: str) -> int:
+    return len(name.encode("utf-8", "surrogatepass"))
 
 
 def folder(kind: str) -> str:

@@ -279,3 +279,13 @@ def test_a_page_printed_from_the_dark_scheme_is_black_on_white(browser, site_url
         assert seen == ["light", "rgb(255, 255, 255)", "rgb(0, 0, 0)"]
     finally:
         context.close()
+
+
+def test_copy_buttons_of_code_blocks_are_not_printed(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The guide quotes messages in code blocks: on paper the copy button covered their ends."""
+    _open(page, site_url + "guide/", "screen")
+    buttons = page.locator(".md-code__button")
+    buttons.first.wait_for()  # Material's script adds them after load
+    assert buttons.count() > 10 and buttons.first.is_visible()
+    page.emulate_media(media="print")
+    assert all(not buttons.nth(i).is_visible() for i in range(buttons.count()))

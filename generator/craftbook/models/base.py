@@ -7,10 +7,11 @@ Each kind's own fields, rules, cross-references and scaffold live in its module
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +20,8 @@ from pydantic import (
     Field,
     StringConstraints,
 )
+
+from ..text import collapse
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A document id that would take the place of a page the site needs: <kind folder>/index/
@@ -53,9 +56,23 @@ Id = Annotated[
     StringConstraints(pattern=ID_PATTERN),
     Field(description="Lowercase letters, digits and single hyphens, e.g. `qa-retention-call`."),
 ]
-PlainText = Annotated[str, StringConstraints(min_length=1), Field(description="Plain text.")]
+BLANK = "must not be blank (it holds only spaces); write the text, or remove the key if the field is optional"
+
+
+def _not_blank(value: str) -> str:
+    """Text that shows nothing (spaces, a full-width space, invisible characters) would be
+    an empty heading, an empty feed entry or an invisible link: refused like no text."""
+    if not collapse(value):
+        raise ValueError(BLANK)
+    return value
+
+
+PlainText = Annotated[
+    str, StringConstraints(min_length=1), AfterValidator(_not_blank), Field(description="Plain text.")
+]
 Markdown = Annotated[
     str,
+    AfterValidator(_not_blank),
     Field(
         description="Markdown. Raw HTML is shown as text; links may be http, https, mailto or relative.",
         json_schema_extra={"x-craftbook-format": "markdown"},
@@ -76,8 +93,8 @@ class Model(BaseModel):
 
 class Source(Model):
     title: PlainText = Field(description="Title of the work cited.")
-    author: str | None = Field(None, description="Who wrote it.")
-    publisher: str | None = Field(None, description="Where it appeared.")
+    author: PlainText | None = Field(None, description="Who wrote it.")
+    publisher: PlainText | None = Field(None, description="Where it appeared.")
     url: Url | None = None
     date: dt.date | None = Field(None, description="Publication date, YYYY-MM-DD.")
 
@@ -92,7 +109,7 @@ class DocumentBase(Model):
     summary: PlainText = Field(description="One paragraph, plain text; shown in lists, search and feeds.")
     roles: list[Role] = Field(default_factory=list, description="Who this concerns.")
     tags: list[PlainText] = Field(default_factory=list, description="Free-form tags.")
-    owner: str | None = Field(None, description="Who keeps it true (name or team).")
+    owner: PlainText | None = Field(None, description="Who keeps it true (name or team).")
     reviewed: dt.date | None = Field(None, description="Date (YYYY-MM-DD) it was last checked.")
     review_every: int = Field(180, gt=0, description="Days between reviews; past it the page says it is stale.")
     status: Literal["published", "draft", "retired"] = Field(
@@ -107,6 +124,46 @@ class DocumentBase(Model):
     @property
     def all_roles(self) -> list[str]:
         return list(self.roles)
+
+
+def _may_hold_a_date(annotation: Any, seen: frozenset[type] = frozenset()) -> bool:
+    if annotation is dt.date or annotation is dt.datetime:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return False
+        return any(_may_hold_a_date(f.annotation, seen | {annotation}) for f in annotation.model_fields.values())
+    return any(_may_hold_a_date(arg, seen) for arg in get_args(annotation))
+
+
+@functools.cache
+def _date_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, key as written) of the fields of `model` that may hold a date: a
+    script's steps hold none, so the walk never enters them."""
+    return tuple(
+        (name, info.alias or name) for name, info in model.model_fields.items() if _may_hold_a_date(info.annotation)
+    )
+
+
+def dates_in(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dt.date]]:
+    """Every date a document holds, with its key path (as written: `from`, not `from_`)."""
+    if isinstance(value, dt.date):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, key in _date_fields(type(value)):
+            yield from dates_in(getattr(value, name), (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from dates_in(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from dates_in(item, (*path, key))
+
+
+def same_words(text: str) -> str:
+    """What two labels are compared by: `"예 "`, `예` and `"YES"`/`yes` are the same
+    button to an agent (white space collapsed, case folded)."""
+    return collapse(text).casefold()
 
 
 Reference = tuple[tuple[Any, ...], str, str | None]

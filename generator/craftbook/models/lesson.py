@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..diagnose import Problem
-from .base import DocumentBase, Id, KindSpec, Markdown, Method, Model, PlainText, Reference
+from .base import DocumentBase, Id, KindSpec, Markdown, Method, Model, PlainText, Reference, same_words
 
 
 class AgendaItem(Model):
@@ -63,12 +63,25 @@ def lesson_rules(doc: Lesson) -> list[Problem]:
             )
         )
     for i, item in enumerate(doc.quiz):
+        choices: dict[str, int] = {}
+        for j, choice in enumerate(item.choices):
+            first = choices.setdefault(same_words(choice), j)
+            if first != j:
+                problems.append(
+                    (
+                        ("quiz", i, "choices", j),
+                        f"quiz[{i}].choices[{j}]: {choice!r} is also choices[{first}]; the quiz would show two "
+                        "identical choices: reword or remove one (and check `answer`, which counts from 0)",
+                        False,
+                    )
+                )
         if not 0 <= item.answer < len(item.choices):
             problems.append(
                 (
                     ("quiz", i, "answer"),
                     f"quiz[{i}].answer: expected a 0-based index from 0 to {len(item.choices) - 1} "
-                    f"into its {len(item.choices)} choices, got {item.answer}",
+                    f"into its {len(item.choices)} choices, got {item.answer}; count the choices from 0 "
+                    "(0 = the first)",
                     False,
                 )
             )

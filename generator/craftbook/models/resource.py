@@ -13,8 +13,8 @@ from .base import DocumentBase, KindSpec, PlainText, Url
 class Resource(DocumentBase):
     kind: Literal["resource"]
     url: Url | None = None
-    author: str | None = None
-    publisher: str | None = None
+    author: PlainText | None = None
+    publisher: PlainText | None = None
     published: dt.date | None = None
     takeaways: list[PlainText] = Field(default_factory=list)
 

@@ -39,7 +39,7 @@ class Practice(Model):
 class Metric(Model):
     name: PlainText
     why: PlainText | None = None
-    target: str | None = Field(None, description="Free text.")
+    target: PlainText | None = Field(None, description="Free text.")
 
 
 class RolePlaybook(DocumentBase):

@@ -142,7 +142,7 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
             (
                 (*prefix, "sections"),
                 f"{where}sections: expected weights that sum to 100, "
-                f"got {' + '.join(map(str, weights))} = {sum(weights)}",
+                f"got {' + '.join(map(str, weights))} = {sum(weights)}; change the weights so they add up to 100",
                 True,
             )
         )
@@ -154,7 +154,8 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
                 (
                     (*prefix, "sections", i, "criteria"),
                     f"{where}sections[{i}].criteria: expected points that sum to 100 in section "
-                    f"{section.title!r}, got {' + '.join(map(str, points))} = {sum(points)}",
+                    f"{section.title!r}, got {' + '.join(map(str, points))} = {sum(points)}; "
+                    "change the points so they add up to 100",
                     True,
                 )
             )
@@ -165,7 +166,7 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
                     (
                         (*prefix, "sections", i, "criteria", j, "id"),
                         f"{where}sections[{i}].criteria[{j}].id: {criterion.id!r} is already used by "
-                        f"sections[{a}].criteria[{b}]; criterion ids must be unique in a scorecard",
+                        f"sections[{a}].criteria[{b}]; criterion ids must be unique in a scorecard: rename one",
                         False,
                     )
                 )
@@ -176,7 +177,7 @@ def _section_rules(sections: list[Section], prefix: tuple[Any, ...]) -> list[Pro
                         (
                             (*prefix, "sections", i, "criteria", j, "anchors", score),
                             f"{where}sections[{i}].criteria[{j}].anchors: score {score} is outside "
-                            f"0..{criterion.points} (the criterion's points)",
+                            f"0..{criterion.points} (the criterion's points); use a score in that range",
                             True,
                         )
                     )
@@ -303,7 +304,7 @@ sections:                 # 평가 영역. weight의 합은 100
   - title: 니즈 파악
     weight: 60
     criteria:             # 한 영역 안 points의 합은 100
-      - id: open-question # 평가표 안에서 겹치지 않는 id (화면에는 text가 보입니다)
+      - id: open-question  # 평가표 안에서 겹치지 않는 id (화면에는 text가 보입니다)
         text: 고객의 사유를 열린 질문으로 확인했는가
         points: 100
         critical: false   # true면 0점일 때 치명 위반 (critical_fails 참고)

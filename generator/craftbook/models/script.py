@@ -19,9 +19,9 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from ..diagnose import Problem, did_you_mean
+from ..diagnose import Problem, one_of
 from ..text import collapse, plain_text
-from .base import ID_PATTERN, DocumentBase, KindSpec, Markdown, Model, Outcome, PlainText, Reference
+from .base import ID_PATTERN, DocumentBase, KindSpec, Markdown, Model, Outcome, PlainText, Reference, same_words
 
 StepId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 _ID = re.compile(ID_PATTERN)
@@ -188,7 +188,7 @@ def script_rules(doc: Script) -> list[Problem]:
         problems.append(
             (
                 ("start",),
-                f"start: no step {doc.start!r}{did_you_mean(doc.start, names)}",
+                f"start: no step {doc.start!r}{one_of(doc.start, names, 'the steps are')}",
                 False,
             )
         )
@@ -198,7 +198,7 @@ def script_rules(doc: Script) -> list[Problem]:
                 problems.append(
                     (
                         ("compliance", i, "at", k),
-                        f"compliance[{i}].at[{k}]: no step {step_id!r}{did_you_mean(step_id, names)}",
+                        f"compliance[{i}].at[{k}]: no step {step_id!r}{one_of(step_id, names, 'the steps are')}",
                         False,
                     )
                 )
@@ -209,7 +209,7 @@ def script_rules(doc: Script) -> list[Problem]:
             problems.append(
                 (
                     ("steps", step_id, "outcome"),
-                    f"steps.{step_id}: has both next and outcome; a step either branches or ends",
+                    f"steps.{step_id}: has both next and outcome; a step either branches or ends: remove one of them",
                     True,
                 )
             )
@@ -222,7 +222,24 @@ def script_rules(doc: Script) -> list[Problem]:
                 )
             )
         edges[step_id] = []
+        labels: dict[str, int] = {}
         for k, branch in enumerate(step.next or []):
+            first = labels.setdefault(same_words(branch.when), k)
+            if first != k:
+                same_place = step.next[first].go == branch.go  # type: ignore[index]
+                problems.append(
+                    (
+                        ("steps", step_id, "next", k, "when"),
+                        f"steps.{step_id}.next[{k}].when: {branch.when!r} is also next[{first}].when of this step; "
+                        + (
+                            "the two branches are the same: remove one"
+                            if same_place
+                            else "an agent would see two identical buttons that lead to different steps: "
+                            "reword one so the agent can tell them apart"
+                        ),
+                        False,
+                    )
+                )
             target = handoff(doc, branch.go)
             if target is None:
                 edges[step_id].append(branch.go)
@@ -232,7 +249,7 @@ def script_rules(doc: Script) -> list[Problem]:
                 problems.append(
                     (
                         ("steps", step_id, "next", k, "go"),
-                        f"{where}: expected a step id or `script-id#step-id`, got {branch.go!r}",
+                        f"{where}: expected a step id or `script-id#step-id`, got {branch.go!r}{_id_hint(branch.go)}",
                         False,
                     )
                 )
@@ -274,7 +291,8 @@ def script_rules(doc: Script) -> list[Problem]:
                 (
                     ("steps", step_id),
                     f"steps.{step_id}: no path from here reaches an outcome; "
-                    "an agent following it could never close the consult",
+                    "an agent following it could never close the consult: give it a branch toward a step with "
+                    "`outcome:`",
                     True,
                 )
             )
@@ -290,6 +308,14 @@ def _reachable(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
                 seen.add(target)
                 queue.append(target)
     return seen
+
+
+def _id_hint(go: str) -> str:
+    """`Script-Price#Open` → did you mean 'script-price#open'? (ids are lowercase words and hyphens)."""
+    fixed = "#".join(re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in go.split("#", 1))
+    if fixed and fixed != go and all(_ID.match(part) for part in fixed.split("#")):
+        return f" (did you mean {fixed!r}?)"
+    return "; ids are lowercase letters, digits and single hyphens"
 
 
 def _well_formed(target: Handoff) -> bool:

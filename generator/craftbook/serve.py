@@ -1,0 +1,249 @@
+"""`craftbook serve`: the site on a local address, rebuilt on every save, never stuck.
+
+MkDocs' own `serve` stops answering (every page, every stylesheet) while a rebuild fails,
+until the error is fixed, and says where it listens only after the first build; a port
+already in use is a traceback after a full build. Here:
+
+- the address is taken first: a port in use is refused at once (exit 2), before any build;
+- the address is printed before the first build starts;
+- each build goes to a folder of its own, swapped in only when it succeeded
+  (`craftbook.outdir.swap_in`), so the last good site is always there to serve;
+- while the last build failed, every page carries a banner with the errors, as the
+  console does, and live reload brings the page back when the file is fixed;
+- everything lives in one folder under the project's .craftbook/ (the generated
+  Markdown too, so two `serve`s of one project do not write over each other), removed on
+  the way out and, after a kill, by the next run.
+
+MkDocs' live-reload server (`mkdocs.livereload.LiveReloadServer`) does the serving,
+watching and reloading; this module only changes what a build failure does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import html
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config import Overrides, options_from_mkdocs, overridden
+from .errors import CraftbookError
+from .outdir import scratch, swap_in
+from .pipeline import GENERATED_DIR
+
+log = logging.getLogger("mkdocs.plugins.craftbook")
+
+BANNER_ATTRIBUTE = "data-craftbook-serve-errors"
+_BANNER_TITLE = "라이브러리에 오류가 있어 마지막으로 빌드에 성공한 사이트를 보여 드립니다."
+_BANNER_HINT = "아래 파일을 고쳐 저장하면 다시 빌드하고 이 페이지를 새로 고칩니다."
+_NO_SITE_TITLE = "라이브러리에 오류가 있어 사이트를 아직 빌드하지 못했습니다."
+
+
+class ServeRefused(CraftbookError):
+    """The address cannot be served on (in use, not this machine's, not allowed): exit 2."""
+
+    exit_code = 2
+
+
+def banner(problems: str, *, site: bool = True) -> bytes:
+    """The errors of the last build as an HTML block at the top of a page: escaped, styled
+    inline (no stylesheet of the site is needed), readable in light and dark pages."""
+    title = _BANNER_TITLE if site else _NO_SITE_TITLE
+    # Over a page: sticky and at most half the screen, scrolled inside. Alone: the whole page.
+    place = "position:sticky;top:0;z-index:10000;max-height:50vh;overflow:auto;" if site else "min-height:100vh;"
+    return (
+        f'<div {BANNER_ATTRIBUTE} role="alert" lang="ko" style="{place}box-sizing:border-box;'
+        "margin:0;padding:12px 16px;background:#fff3f3;color:#1b1b1b;border-bottom:3px solid #c62828;"
+        'font:14px/1.5 system-ui,sans-serif">'
+        f'<strong style="display:block;color:#b71c1c">{html.escape(title)}</strong>'
+        f"<span>{html.escape(_BANNER_HINT)}</span>"
+        '<pre style="margin:8px 0 0;padding:8px;background:#fff;color:#1b1b1b;border:1px solid #e0b4b4;'
+        f'white-space:pre-wrap;word-break:break-word;font:13px/1.45 ui-monospace,monospace">{html.escape(problems)}'
+        "</pre></div>"
+    ).encode()
+
+
+def _with_banner(content: bytes, block: bytes) -> bytes:
+    start = content.find(b"<body")
+    end = content.find(b">", start) if start >= 0 else -1
+    if end < 0:
+        return block + content
+    return content[: end + 1] + block + content[end + 1 :]
+
+
+def _server_class() -> type:
+    from mkdocs.livereload import LiveReloadServer
+
+    class Server(LiveReloadServer):
+        """MkDocs' live-reload server that binds when asked (before the first build) and
+        puts the last build's errors at the top of every page it serves."""
+
+        problems: str | None = None
+        _bound = False
+
+        def server_bind(self) -> None:
+            if not self._bound:
+                super().server_bind()
+                self._bound = True
+
+        def server_activate(self) -> None:
+            if not getattr(self, "_active", False):
+                super().server_activate()
+                self._active = True
+
+        def watch_now(self) -> None:
+            """Start watching before the first build, so a file saved while it runs
+            triggers the next build instead of being missed."""
+            if self._watched_paths and not self.observer.is_alive():
+                self.observer.start()
+
+        def serve(self, *, open_in_browser: bool = False) -> None:
+            # LiveReloadServer.serve, except that the socket is bound and the watching
+            # started already (both before the first build).
+            self.server_bind()
+            self.server_activate()
+            self.watch_now()
+            self.serve_thread.start()
+            log.info(f"Serving on {self.url}")
+            self._build_loop()
+
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            content = super()._inject_js_into_html(content, epoch)
+            problems = self.problems
+            return _with_banner(content, banner(problems)) if problems else content
+
+        def no_site_page(self) -> bytes | None:
+            """What every address shows while no build has succeeded yet: the errors."""
+            problems = self.problems
+            if not problems:
+                return None
+            page = (
+                b'<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>craftbook serve</title>'
+                b'</head><body style="margin:0"></body></html>'
+            )
+            page = _with_banner(page, banner(problems, site=False))
+            return super()._inject_js_into_html(page, self._visible_epoch)
+
+    return Server
+
+
+class _Errors(logging.Handler):
+    """The error lines MkDocs logs while one build runs (a plugin's whole report)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _bind(server: Any, host: str, port: int) -> None:
+    try:
+        server.server_bind()
+        server.server_activate()
+    except OSError as exc:
+        server.server_close()
+        where = f"{host}:{port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeRefused(
+                f"cannot serve on {where}: the address is already in use (another craftbook serve or mkdocs "
+                f"serve?); stop it, or choose another port: craftbook serve -a {host}:{port + 1}"
+            ) from exc
+        raise ServeRefused(
+            f"cannot serve on {where}: {exc.strerror or exc}; choose another address with -a, e.g. -a 127.0.0.1:8000"
+        ) from exc
+
+
+def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None]) -> None:
+    """Serve the site of `config_file` until Ctrl+C (or SIGTERM through the CLI).
+
+    Raises ServeRefused (exit 2) when the address cannot be served on, before any build.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import _serve_url
+
+    config_file = config_file.resolve()
+    project = config_file.parent
+    overrides: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+    with scratch(project / GENERATED_DIR.parent, "serve-") as work:
+        site = work / "site"
+        site.mkdir()
+        with overridden(Overrides(generated_dir=work / "generated")):
+
+            def get_config() -> Any:
+                return load_config(str(config_file), site_dir=str(site), **overrides)
+
+            config = get_config()
+            host, port = config.dev_addr
+            mount_path = urlsplit(config.site_url or "/").path
+            serve_url = _serve_url(host, port, mount_path)
+            server = _server_class()(builder=lambda: None, host=host, port=port, root=str(site), mount_path=mount_path)
+            _bind(server, host, port)  # before anything is built: a port in use is said at once
+            echo(f"Serving on {serve_url} (building the site first; Ctrl+C stops)")
+
+            def builder(config: Any = None) -> None:
+                """One build into a folder of its own, swapped in on success. Never raises:
+                a failure keeps the last good site and shows its errors on every page."""
+                staging = Path(tempfile.mkdtemp(prefix="next-", dir=work))
+                errors = _Errors()
+                logger = logging.getLogger("mkdocs")
+                logger.addHandler(errors)
+                try:
+                    if config is None:
+                        config = get_config()  # mkdocs.yml may have changed, or broken
+                    config.site_url = serve_url
+                    config["site_dir"] = str(staging)
+                    mkdocs_build(config, serve_url=serve_url)
+                    swap_in(staging, site)
+                except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
+                    server.problems = "\n".join(errors.lines) or f"{type(exc).__name__}: {exc}"
+                    if not errors.lines:  # raised, not logged (a broken mkdocs.yml): the console needs it too
+                        log.error(server.problems)
+                    log.error("the site was not rebuilt; still serving the last good one until the errors are fixed")
+                    return
+                finally:
+                    logger.removeHandler(errors)
+                    shutil.rmtree(staging, ignore_errors=True)  # after a swap: the old site
+                server.problems = None
+
+            server.builder = builder
+            server.error_handler = _error_pages(server, site)
+            try:
+                config.plugins.on_startup(command="serve", dirty=False)
+                server.watch(config.docs_dir)
+                server.watch(str(config_file))
+                with contextlib.suppress(CraftbookError, OSError):  # no plugin, no library: the build says so
+                    server.watch(str(options_from_mkdocs(config).playbooks))
+                server.watch_now()
+                builder(config)
+                config.plugins.on_serve(server, config=config, builder=builder)
+                for item in config.watch:
+                    server.watch(item)
+                server.serve()
+            except KeyboardInterrupt:
+                echo("Stopped.")
+            finally:
+                server.shutdown()
+                config.plugins.on_shutdown()
+
+
+def _error_pages(server: Any, site: Path) -> Callable[[int], bytes | None]:
+    """Error pages: the errors themselves while no build has succeeded, else the site's
+    own 404 page (with the banner while the last build failed)."""
+
+    def pages(code: int) -> bytes | None:
+        if not (site / "index.html").exists():
+            return server.no_site_page()
+        page = site / f"{code}.html"
+        if code in (404, 500) and page.is_file():
+            return server._inject_js_into_html(page.read_bytes(), server._visible_epoch)
+        return None
+
+    return pages
