@@ -33,6 +33,12 @@ def test_generate_then_a_plain_build_then_search_index(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # The plugin's options were read: the library folder and site_url (absolute feed links).
     assert (generated / "resources" / "res-article.md").is_file()
+    # A whole docs folder: what the plugin would add too (pages, scripts, styles).
+    for shipped in ("guide.md", "subscribe.md", "assets/consult.js", "assets/search-ko.js", "assets/craftbook.css"):
+        assert (generated / shipped).is_file(), shipped
+    # It can be generated again into the same folder (it is marked as ours).
+    again = runner.invoke(main, ["generate", "-f", str(project / "mkdocs.yml"), "--out", str(generated)])
+    assert again.exit_code == 0, again.output
     assert "https://example.org/cb/resources/res-article/" in (generated / "feed.xml").read_text(encoding="utf-8")
 
     # Any builder: here MkDocs without the craftbook plugin, reading only the Markdown.

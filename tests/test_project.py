@@ -43,7 +43,7 @@ def files(root: Path) -> list[str]:
 
 def test_init_writes_the_skeleton_and_one_valid_example_of_each_kind(tmp_path: Path) -> None:
     root = tmp_path / "한빛 센터"
-    code, output = init(str(root), "--name", '한빛 "센터": 교육팀')
+    code, output = init(str(root), "--name", "한빛 센터: 교육팀 #1 & Q&A")
     assert code == 0, output
     written = files(root)
     assert [f for f in written if not f.startswith("playbooks/")] == EXPECTED
@@ -52,7 +52,7 @@ def test_init_writes_the_skeleton_and_one_valid_example_of_each_kind(tmp_path: P
     library = check_library(root / "playbooks")
     assert library == f"ok: {len(KINDS)} documents valid\n{len(KINDS)} files read"
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    assert 'site_name: "한빛 \\"센터\\": 교육팀"' in config
+    assert 'site_name: "한빛 센터: 교육팀 #1 & Q&A"' in config
     assert "  - craftbook:" in config
     assert (root / "requirements.txt").read_text(encoding="utf-8").strip().endswith(f"craftbook=={__version__}")
     assert (root / ".vscode/craftbook.schema.json").read_bytes() == SCHEMA.read_bytes()
@@ -114,6 +114,9 @@ def test_the_new_folder_builds_with_craftbook_and_with_plain_mkdocs(tmp_path: Pa
     )
     assert plain.returncode == 0, plain.stderr
     assert (tmp_path / "plain" / "assets" / "search-ko.js").is_file()
+    # What plain MkDocs built is a Craftbook site: craftbook build may replace it.
+    again = CliRunner().invoke(main, ["build", "-f", str(root / "mkdocs.yml"), "--out", str(tmp_path / "plain")])
+    assert again.exit_code == 0, again.output
 
 
 @pytest.mark.parametrize("workflow", [ROOT / ".github/workflows/pages.yml", "init"])
@@ -141,3 +144,21 @@ def test_dependabot_keeps_the_pins_current() -> None:
     ):
         ecosystems = {u["package-ecosystem"] for u in yaml.safe_load(config.read_text(encoding="utf-8"))["updates"]}
         assert {"github-actions", "pip"} <= ecosystems
+
+
+@pytest.mark.parametrize("name", ["", "   ", 'He said "hi"', "<b>센터</b>", "한빛\n센터"])
+def test_init_refuses_a_name_material_would_print_unescaped(tmp_path: Path, name: str) -> None:
+    code, output = init(str(tmp_path / "s"), "--name", name)
+    assert code == 2
+    assert "Invalid value for --name" in output
+    assert not (tmp_path / "s").exists()
+
+
+def test_init_warns_when_a_kept_mkdocs_yml_lacks_the_plugin(tmp_path: Path) -> None:
+    root = tmp_path / "내 센터 site"
+    root.mkdir()
+    (root / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(root)])
+    assert result.exit_code == 0
+    assert "warning: the mkdocs.yml that was kept does not list the craftbook plugin" in result.output
+    assert f"next: cd '{root}' && craftbook serve" in result.output

@@ -121,3 +121,13 @@ def _check_logo(logo: str, docs_dir: Path, where: str) -> list[str]:
     if not path.is_file():
         return [f"{where}: no file {logo!r} in {docs_dir.name}/"]
     return []
+
+
+def site_name_problem(name: str) -> str | None:
+    """Why a site name cannot be used, or None. Material prints site_name into HTML
+    attributes without escaping, so `<`, `>` and `"` would break the page's header."""
+    if not name.strip():
+        return "the site's name is empty; give it a name, e.g. --name '한빛 컨택센터'"
+    if any(ch in name for ch in '<>"') or any(ch in name for ch in "\n\r\t"):
+        return "the site's name cannot hold <, >, \" or line breaks (Material prints it into the page as is)"
+    return None

@@ -224,13 +224,20 @@ def init(directory: Path, name: str | None, starter: bool) -> None:
     It checks and builds as written: mkdocs.yml with the craftbook plugin, playbooks/,
     docs/, the GitHub Pages workflow, editor settings and a README in Korean.
     """
+    import shlex
+
+    from .brand import site_name_problem
     from .project import init_project
 
+    if name is not None and (problem := site_name_problem(name)):
+        raise click.BadParameter(problem, param_hint="--name")
     report = init_project(directory, site_name=name, starter=starter)
     root = directory.resolve()
     for line in report.lines(root):
         click.echo(line)
-    click.echo(f"next: cd {directory} && craftbook serve")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"next: cd {shlex.quote(str(directory))} && craftbook serve")
 
 
 @main.command("search-index")

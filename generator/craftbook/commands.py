@@ -35,6 +35,8 @@ def check_library(path: Path, *, stale: bool = False, max_bytes: int | None = No
         lines += report_lines(report, {entry.id: entry.file.name for entry in library})
     count = len(library)
     verdict = f"ok: {count} document{'s' if count != 1 else ''} valid"
+    if path.is_file():
+        verdict += " (references to other documents are checked when the whole library folder is)"
     if library.warnings:
         n = len(library.warnings)
         verdict += f", {n} warning{'s' if n != 1 else ''}"
@@ -54,10 +56,14 @@ def generate_markdown(
     site_url: str | None = None,
     max_file_bytes: int | None = None,
 ) -> Generated:
-    """`craftbook generate`: the plugin's options from mkdocs.yml, the Markdown into `out`.
+    """`craftbook generate`: the plugin's options from mkdocs.yml, a whole docs folder into `out`.
 
-    `out` is guarded like the site folder of `craftbook build`: it is replaced whole, so
-    it must be new, empty or written by an earlier `generate` (OutputRefused, exit 2).
+    `out` holds what a builder without plugins needs as its `docs_dir`: the organisation's
+    own pages from docs/, the generated pages and outputs, and the pages and assets the
+    plugin would add (작성 가이드, 구독, the consult and search scripts, stylesheets,
+    vendored Mermaid) where docs/ has no file of that name. It is guarded like the site
+    folder of `craftbook build`: replaced whole, so it must be new, empty or written by an
+    earlier `generate` (OutputRefused, exit 2).
     """
     from dataclasses import replace
 
@@ -82,5 +88,27 @@ def generate_markdown(
     )
     with staging(out, GENERATED_MARKER) as folder:
         result = generate(replace(options, out=folder, site_url=site_url if site_url is not None else options.site_url))
+        _add_pages_and_assets(folder, options.docs_dir)
+        # After generate, which keeps only what it wrote: the marker says the folder is ours.
+        (folder / GENERATED_MARKER).write_text("Written by craftbook generate; the next run replaces it whole.\n")
         swap_in(folder, out)
     return result
+
+
+def _add_pages_and_assets(folder: Path, docs_dir: Path) -> None:
+    """The organisation's pages, then the shipped ones it does not override (as the plugin does)."""
+    import shutil
+
+    from .resources import ASSETS, PAGES
+
+    own = (
+        {p.relative_to(docs_dir).as_posix(): p for p in docs_dir.rglob("*") if p.is_file()} if docs_dir.is_dir() else {}
+    )
+    shipped = {f"assets/{p.relative_to(ASSETS).as_posix()}": p for p in ASSETS.rglob("*") if p.is_file()}
+    shipped |= {p.name: p for p in PAGES.glob("*.md")}
+    for rel, source in sorted({**shipped, **own}.items()):
+        target = folder / rel
+        if target.exists():
+            continue  # a generated page: the pipeline already refused docs/ files that clash
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)

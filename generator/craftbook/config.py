@@ -27,7 +27,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .brand import KEYS as BRAND_KEYS
-from .brand import check_brand
+from .brand import check_brand, site_name_problem
 from .diagnose import did_you_mean
 from .errors import BuildError
 from .load import DEFAULT_MAX_BYTES
@@ -178,6 +178,8 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
         )
     project = Path(config["config_file_path"]).resolve().parent
     docs_dir = Path(config["docs_dir"])
+    if problem := site_name_problem(str(config.get("site_name") or "")):
+        raise BuildError(f"mkdocs.yml: site_name: {problem}")
     check_brand(settings.brand or None, docs_dir)
     active = _ACTIVE or Overrides()
     playbooks = active.playbooks or project / settings.playbooks

@@ -107,6 +107,14 @@ def literal_choices(model: type[BaseModel], path: KeyPath) -> list[str]:
     return []
 
 
+def _whole(value: object) -> str:
+    """The whole number a value most likely meant (33.3 → 33), or a generic example."""
+    try:
+        return str(round(float(str(value).replace(",", ""))))
+    except ValueError:
+        return "30"
+
+
 def _yaml_typing_hint(scalar: Scalar | None) -> str:
     """Explain the YAML 1.1 surprises that turn text into something else."""
     if scalar is None or scalar.quoted:
@@ -286,11 +294,17 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
         least = limit + 1 if kind_type == "greater_than" else limit
         return loc, f"{where}: expected a number {op} {limit}, got {_describe(value)}; write {least} or more", False
     if kind_type in _TYPE_WORDS:
+        # "Put it in quotes" keeps a value as text: right where text is expected, wrong where a
+        # whole number is (quoting 33.3 still is not one), which needs its own fix.
+        if kind_type in ("int_from_float", "int_type") and isinstance(value, float):
+            typing_hint = f"; write a whole number without a decimal point, e.g. {_whole(value)}"
+        else:
+            typing_hint = _yaml_typing_hint(scalar)
         return (
             loc,
             (
                 f"{where}: expected {_TYPE_WORDS[kind_type]}, got {_describe(value)}"
-                f"{_yaml_typing_hint(scalar)}{_shape_hint(kind_type, value, model, loc)}{_text_hint(kind_type, value)}"
+                f"{typing_hint}{_shape_hint(kind_type, value, model, loc)}{_text_hint(kind_type, value)}"
             ),
             False,
         )

@@ -152,7 +152,13 @@ def generate(
     files.update(extras)
     rendered = time.perf_counter()
     if options.docs_dir and options.docs_dir.is_dir():
-        clashes = sorted(p for p in files if (options.docs_dir / p).exists())
+        # Compared as built files: docs/lessons.md would become lessons/index.html, the
+        # generated listing's file, and one of the two would silently be lost.
+        own = {
+            built_file(p.relative_to(options.docs_dir).as_posix()): p.relative_to(options.docs_dir).as_posix()
+            for p in options.docs_dir.rglob("*.md")
+        }
+        clashes = sorted(f"{own[built_file(p)]} and the generated {p}" for p in files if built_file(p) in own)
         if clashes:
             raise BuildError(
                 "generated pages would replace hand-written ones in "

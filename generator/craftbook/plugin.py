@@ -31,6 +31,7 @@ from .config import CraftbookConfig, options_from_mkdocs
 from .errors import CraftbookError
 from .incremental import generate
 from .nav import default_nav
+from .outdir import SITE_MARKER
 from .pipeline import Generated
 from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, PAGES, THEME
 
@@ -144,4 +145,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
-        search.augment_site(Path(config["site_dir"]), self.search_pages)
+        site = Path(config["site_dir"])
+        search.augment_site(site, self.search_pages)
+        # A plain `mkdocs build` makes a Craftbook site too: `craftbook build` may replace it.
+        (site / SITE_MARKER).write_text("Written by Craftbook; the next build replaces this folder whole.\n")

@@ -37,6 +37,7 @@ _FILLED = ("mkdocs.yml", "README.md", "requirements.txt")  # files with {site_na
 class InitReport:
     created: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # existed already: left exactly as they were
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self, root: Path) -> Iterator[str]:
         for path in self.created:
@@ -86,6 +87,12 @@ def init_project(
             data = text.encode("utf-8")
         _write(root / _target_name(rel), data, report)
     _write(root / PROJECT_COPY, SCHEMA.read_bytes(), report)
+    config = root / "mkdocs.yml"
+    if config in report.kept and "craftbook" not in config.read_text(encoding="utf-8", errors="replace"):
+        report.warnings.append(
+            "the mkdocs.yml that was kept does not list the craftbook plugin; add it under plugins: "
+            "(- search, then - craftbook) before craftbook serve"
+        )
     playbooks = root / "playbooks"
     if starter:
         library = starter_library()

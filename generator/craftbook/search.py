@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
+from .errors import BuildError
 
 INDEX_PATH = Path("search") / "search_index.json"
 TITLE_FIELD = "title_ko"
@@ -307,7 +308,10 @@ def augment_site(site_dir: Path, pages: Mapping[str, Mapping[str, Any] | None]) 
     path = site_dir / INDEX_PATH
     if not path.is_file():
         return None
-    index = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: not a search index MkDocs wrote ({exc}); build the site again") from exc
     path.write_bytes(dump_index(augment_index(index, pages)))
     return path
 
