@@ -637,6 +637,11 @@ def test_a_hand_off_that_cannot_load_says_so_and_links_the_script(open_page: Cal
     failed = page.locator(".cb-handoff-failed")
     expect(failed).to_contain_text("다른 스크립트를 불러오지 못했습니다.")
     expect(failed.locator("a")).to_have_attribute("href", re.compile(r"/scripts/script-consult/#step-offer-plan$"))
+    expect(failed).to_be_in_viewport()  # under the line to say, where the agent is looking
+    assert page.evaluate(
+        "() => document.querySelector('[data-consult] [data-say]').nextElementSibling.classList"
+        ".contains('cb-handoff-failed')"
+    )
     expect_step(page, "open")  # the call stays where it was
     page.keyboard.press("1")
     expect_step(page, "compensate")

@@ -254,6 +254,7 @@ def test_a_script_prints_every_step_by_its_label_on_a4(page, site_url: str) -> N
     assert page.locator(".cb-compliance-block").is_visible()
     assert page.locator(".cb-context").is_visible()  # scenario and goal, folded on screen
     assert page.locator(".cb-flow-list").is_visible()  # the step list stands in for the chart
+    assert page.locator(".cb-flow-diagram").is_hidden()  # even when the chart was drawn on screen
     assert "→ 2. 사용량에 맞는 요금제를 안내해 드릴게요" in page.locator(".cb-steps").inner_text()
     pages = _pdf(page)
     assert pages and _sizes(pages) == {A4_POINTS}

@@ -983,7 +983,10 @@
     if (old) old.remove();
     var box = el("p", { class: "cb-handoff-failed", role: "alert" }, L.handoffFailed + " ");
     box.appendChild(el("a", { href: branch.handoff.href }, branch.handoff.title));
-    this.body.appendChild(box);
+    // Right under the line to say, where the agent is looking, and on the screen.
+    var say = this.current.querySelector("[data-say]");
+    if (say) say.after(box); else this.body.appendChild(box);
+    box.scrollIntoView({ block: "nearest" });
   };
 
   Consult.prototype.copy = function (button) {
