@@ -98,3 +98,26 @@ def test_page_feed_and_email_list_the_changes_of_this_build_only() -> None:
     assert "res-members-pay" not in feed_files(public, options)["feed.xml"].decode("utf-8")
     public_email = digest_files(public, options)["editions/edition-2026-11/email.html"].decode("utf-8")
     assert "res-members-pay" not in public_email and "지난 호 이후 추가·검토된 문서" not in public_email
+
+
+def test_a_new_scorecard_version_in_the_window_is_a_change() -> None:
+    from craftbook.models import Scorecard
+
+    first, second = edition(1, "2026-10-15"), edition(2, "2026-11-20")
+    card = Scorecard.model_validate(
+        {
+            "kind": "scorecard",
+            "id": "qa-x",
+            "title": "평가표",
+            "summary": "s",
+            "channel": "call",
+            "reviewed": "2026-09-01",
+            "version": 2,
+            "changes": [{"version": 2, "date": "2026-10-22", "summary": "고지 항목을 N/A로"}],
+            "sections": [{"title": "a", "weight": 100, "criteria": [{"id": "c", "text": "t", "points": 100}]}],
+        }
+    )
+    changes = edition_changes(second, [first, second, card])
+    assert [(c.doc.id, c.what, c.day.isoformat(), c.label) for c in changes] == [
+        ("qa-x", "version", "2026-10-22", "새 버전")
+    ]

@@ -139,3 +139,23 @@ def test_the_page_shows_the_first_entries_of_a_long_list_and_says_how_many_more(
     no_owner = page.split("{ #no-owner }", 1)[1]
     assert len(re.findall(r"(?m)^- ", no_owner)) == REVIEW_LIST_LIMIT
     assert "그 밖에 5건이 더 있습니다. 전체 목록은 `craftbook check --stale`로 볼 수 있습니다." in no_owner
+
+
+def test_past_editions_are_records_not_knowledge_to_review() -> None:
+    from craftbook.models import Edition
+
+    old = Edition.model_validate(
+        {
+            "kind": "edition",
+            "id": "ed-1",
+            "title": "1호",
+            "summary": "s",
+            "number": 1,
+            "date": "2020-01-01",
+            "reviewed": "2020-01-01",
+            "picks": [{"ref": "a"}],
+        }
+    )
+    report = review_report([doc("a", reviewed=reviewed(10)), old], TODAY)
+    assert (report.overall.current, report.overall.total) == (1, 1)
+    assert not report.overdue

@@ -101,3 +101,24 @@ def test_plain_mkdocs_build_works(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "roles" / "trainer" / "index.html").is_file()
+
+
+def test_role_pages_offer_their_feed_under_the_roles_korean_name(tmp_path: Path, build_site) -> None:  # type: ignore[no-untyped-def]
+    """Also a role's full list of one kind (past eight documents), where the id showed."""
+    import re as _re
+
+    library = tmp_path / "library"
+    library.mkdir()
+    for n in range(9):
+        (library / f"res-{n}.yaml").write_text(
+            f"kind: resource\nid: res-{n}\ntitle: 자료 {n}\nsummary: 요약\nroles: [manager]\n", encoding="utf-8"
+        )
+    site = build_site(library)
+    deep = site / "roles" / "manager" / "resources" / "index.html"
+    assert deep.is_file()
+    for page in sorted((site / "roles").glob("*/**/index.html")):  # a role's pages, not the overview
+        titles = _re.findall(r'<link rel="alternate" type="application/atom\+xml" title="([^"]*)"', page.read_text())
+        role_titles = [t for t in titles if "새 소식" in t and "Craftbook" not in t]
+        assert role_titles, page
+        for title in role_titles:
+            assert not _re.search(r"\b(trainer|qa|supervisor|manager|agent)\b", title), (page, title)

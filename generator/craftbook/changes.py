@@ -2,7 +2,8 @@
 
 An edition covers the days after the previous edition's `date` up to its own. A
 document changed in that window when its `reviewed` date (checked and revised) or its
-`published` date (a resource's original appeared) falls in it. The first edition has
+`published` date (a resource's original appeared) falls in it, or a new version of a
+scorecard came into force in it (its `changes` entry's `date`). The first edition has
 no previous one and lists nothing: everything before it is the starting library, not
 news. Editions themselves, retired documents and anything left out of this build are
 never listed. An edition that names `roles` lists only documents for those roles (and
@@ -21,8 +22,8 @@ from typing import Literal
 from .models import DocumentBase, Edition
 from .text import sort_key
 
-What = Literal["reviewed", "published"]
-WHAT_LABEL: dict[str, str] = {"reviewed": "검토·수정", "published": "새 자료"}
+What = Literal["reviewed", "published", "version"]
+WHAT_LABEL: dict[str, str] = {"reviewed": "검토·수정", "published": "새 자료", "version": "새 버전"}
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,11 @@ def edition_changes(edition: Edition, documents: Iterable[DocumentBase]) -> list
         if edition.all_roles and doc.all_roles and not set(edition.all_roles) & set(doc.all_roles):
             continue
         published = getattr(doc, "published", None)
+        versions = [c.date for c in getattr(doc, "changes", []) if c.date is not None and start < c.date <= end]
         if isinstance(published, dt.date) and start < published <= end:
             changes.append(Change(doc, "published", published))
+        elif versions:  # a new scorecard version says more than a review date
+            changes.append(Change(doc, "version", max(versions)))
         elif doc.reviewed is not None and start < doc.reviewed <= end:
             changes.append(Change(doc, "reviewed", doc.reviewed))
     changes.sort(key=lambda c: (-c.day.toordinal(), sort_key(c.doc.title), c.doc.id))

@@ -115,6 +115,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.globals["craftbook_urls"] = urls  # the theme's feed links follow the one URL module
+        env.globals["craftbook_role_labels"] = labels.ROLE_LABEL  # feed titles name roles in Korean
         env.globals["craftbook_labels"] = labels  # the 404 page's role tracks
         return env
 

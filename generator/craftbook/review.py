@@ -81,8 +81,12 @@ def _share(label: str, docs: list[DocumentBase], today: dt.date) -> Share:
 
 
 def review_report(docs: Iterable[DocumentBase], today: dt.date) -> ReviewReport:
-    """The 검토 현황 figures of the published documents among `docs`, as of `today`."""
-    published = [d for d in docs if d.status == "published"]
+    """The 검토 현황 figures of the published documents among `docs`, as of `today`.
+
+    Editions are left out: an issue of the subscription is a record of its day, not
+    knowledge that goes stale, and past issues must not ask curators for re-reviews.
+    """
+    published = [d for d in docs if d.status == "published" and d.kind != "edition"]
     by_title = sorted(published, key=lambda d: (sort_key(d.title), d.id))
     owners: dict[str, list[DocumentBase]] = {}
     for doc in by_title:
