@@ -133,3 +133,16 @@ def test_the_library_must_stand_apart_from_project_docs_and_site(tmp_path: Path,
     assert result.returncode != 0
     assert message in result.stderr
     assert sorted(p.name for p in (folder / "playbooks").iterdir()) == before
+
+
+def test_a_library_linked_to_a_folder_outside_the_project_is_refused(tmp_path: Path) -> None:
+    import os
+
+    outside = _library(tmp_path, "elsewhere")
+    (tmp_path / "site").mkdir()
+    folder = project(tmp_path / "site", "      playbooks: playbooks\n")
+    (folder / "playbooks").rmdir()
+    os.symlink(outside, folder / "playbooks")
+    with pytest.raises(BuildError, match=r"'playbooks' leads outside the project"):
+        build(BuildOptions(config_file=folder / "mkdocs.yml"))
+    assert not (folder / "site").exists()

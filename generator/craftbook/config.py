@@ -183,6 +183,14 @@ def options_from_mkdocs(config: Any) -> GenerateOptions:
     check_brand(settings.brand or None, docs_dir)
     active = _ACTIVE or Overrides()
     playbooks = active.playbooks or project / settings.playbooks
+    configured = (project / settings.playbooks).resolve()
+    if not active.playbooks and configured != project and project not in configured.parents:
+        # A symbolic link committed as the library would let a pull request publish any
+        # folder of the build machine; files are refused the same way (craftbook.discover).
+        raise BuildError(
+            f"mkdocs.yml: plugins.craftbook.playbooks: {settings.playbooks!r} leads outside the project "
+            f"(to {configured}); keep the library inside the folder of mkdocs.yml"
+        )
     check_folders(
         project,
         Path(playbooks),
