@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from .models import KIND_SPECS, SPEC_BY_KIND
@@ -27,6 +29,13 @@ SUBSCRIBE = "subscribe.md"  # hand-written (docs/subscribe.md)
 # What a browser shows a feed through: XSLT where the browser still has it, else CSS.
 FEED_XSL = "assets/feed.xsl"
 FEED_CSS = "assets/feed.css"
+
+
+def slugify(text: str) -> str:
+    """URL slug that keeps Hangul readable: 해지 방어 → 해지-방어."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-")
 
 
 def folder(kind: str) -> str:
@@ -68,6 +77,27 @@ def tag_source(slug: str) -> str:
 def numbered_source(first: str, number: int) -> str:
     """Page `number` of a paginated list whose first page is `first` (…/index.md)."""
     return first if number == 1 else first.replace("index.md", f"page_{number}.md")
+
+
+def term_anchors(terms: Iterable[str]) -> dict[str, str]:
+    """The anchor of each term on its glossary page (`원콜 처리율` → `원콜-처리율`), unique
+    within the page: a second term with the same slug gets `-2`. Links people keep point
+    at these, so they follow the term's text, not its position."""
+    anchors: dict[str, str] = {}
+    used: set[str] = set()
+    for term in terms:
+        slug = slugify(term) or "term"
+        candidate, n = slug, 2
+        while candidate in used:
+            candidate, n = f"{slug}-{n}", n + 1
+        used.add(candidate)
+        anchors[term] = candidate
+    return anchors
+
+
+def initial_anchor(initial: str) -> str:
+    """The anchor of a glossary page's group of terms by initial (`ㄱ`, `a`, `기타`)."""
+    return "initial-" + (slugify(initial) or "other")
 
 
 def role_feed(role: str) -> str:
