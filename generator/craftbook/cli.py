@@ -237,7 +237,13 @@ def schema(kind: str | None) -> None:
     click.echo(schema_text(kind), nl=False)
 
 
-@main.command()
+@main.command(
+    help=f"""Write a commented KIND document with id ID that passes `craftbook check`.
+
+    KIND is {", ".join(KINDS[:-1])} or {KINDS[-1]}. The file goes to
+    PLAYBOOKS/<kind folder>/ID.yaml; an existing file or id is never overwritten.
+    """
+)
 @click.argument("kind", type=KIND_ARGUMENT, metavar="KIND")
 @click.argument("doc_id", metavar="ID")
 @click.option("--title", help="Title of the new document.")
@@ -249,11 +255,7 @@ def schema(kind: str | None) -> None:
     help="Library folder.",
 )
 def new(kind: str, doc_id: str, title: str | None, playbooks: Path) -> None:
-    """Write a commented KIND document with id ID that passes `craftbook check`.
-
-    KIND is role-playbook, lesson, scorecard, script, resource or edition. The file goes
-    to PLAYBOOKS/<kind folder>/ID.yaml; an existing file or id is never overwritten.
-    """
+    """`craftbook new`; the help text lists the kinds of KIND_SPECS."""
     from .scaffold import new as new_document
 
     try:
