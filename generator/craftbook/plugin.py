@@ -115,6 +115,10 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.globals["craftbook_urls"] = urls  # the theme's feed links follow the one URL module
         env.globals["craftbook_labels"] = labels  # the 404 page's role tracks
+        # The kind and role chips of the search results (theme/partials/craftbook-head.html).
+        env.globals["craftbook_search_filters"] = (
+            search.filter_choices(e.doc for e in self.result.library) if self.result else None
+        )
         return env
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -387,17 +387,20 @@ class Renderer:
     # -- one document -------------------------------------------------------
 
     def document_meta(self, doc: DocumentBase) -> dict[str, Any]:
-        return {
-            "title": doc.title,
-            "description": " ".join(doc.summary.split()),
-            "craftbook": {
-                "id": doc.id,
-                "kind": doc.kind,
-                "kind_label": labels.KIND_LABEL[doc.kind],
-                "roles": doc.all_roles,
-                "role_labels": [labels.ROLE_LABEL[r] for r in doc.all_roles],
-            },
+        """Front matter: the page's title, and what search needs to know about the
+        document (craftbook.search): labels for its results, id and tags to find it by,
+        and for a glossary the names of each term (the synonyms search expands)."""
+        meta: dict[str, Any] = {
+            "id": doc.id,
+            "kind": doc.kind,
+            "kind_label": labels.KIND_LABEL[doc.kind],
+            "roles": doc.all_roles,
+            "role_labels": [labels.ROLE_LABEL[r] for r in doc.all_roles],
+            "tags": list(doc.tags),
         }
+        if isinstance(doc, Glossary):
+            meta["synonyms"] = [term.names for term in doc.terms]
+        return {"title": doc.title, "description": " ".join(doc.summary.split()), "craftbook": meta}
 
     def render_document(self, doc: DocumentBase) -> str:
         path = doc_path(doc)
