@@ -103,7 +103,7 @@ def test_tooltips_are_the_term_and_its_abbreviations_with_the_first_sentence() -
         "원콜 처리율": "원콜 처리율: 고객의 문의가 첫 연락 한 번으로 해결된 비율.",
         "FCR": "원콜 처리율: 고객의 문의가 첫 연락 한 번으로 해결된 비율.",
         "이관": "이관: 넘기는 일.",
-        "QA": "QA: 상담 품질 평가 & 코칭.",
+        "QA": "QA: 상담 품질 평가 ＆ 코칭.",  # Material shows a title as HTML: no < > & in it
     }  # 원콜, 에스컬레이션: spoken names are for search, not for a tooltip on every use
 
 
@@ -130,11 +130,17 @@ def test_terms_are_found_where_korean_writes_them(text: str, used: list[str]) ->
 def test_markdown_fields_mark_each_use_with_an_escaped_tooltip() -> None:
     hostile = Terms.of([("FCR", [], '<p>"따옴표" &lt;script&gt;alert(1)&lt;/script&gt; 끝.</p>')])
     html = render_markdown("**FCR**을 본다. 코드 `FCR`은 그대로.\n\n## FCR 제목", dict(hostile.titles))
-    title = "FCR: &quot;따옴표&quot; &lt;script&gt;alert(1)&lt;/script&gt; 끝."
+    title = "FCR: &quot;따옴표&quot; ＜script＞alert(1)＜/script＞ 끝."  # no markup, even once decoded
     assert f'<strong><abbr title="{title}">FCR</abbr></strong>' in html
     assert "<code>FCR</code>" in html  # code is left alone
     assert re.search(r"<h\d>FCR 제목</h\d>", html)  # so are headings
     assert "<script>" not in html
+
+
+def test_a_field_cannot_define_a_tooltip_of_its_own() -> None:
+    html = render_markdown("FCR을 본다.\n\n*[FCR]: <img src=x onerror=alert(1)>", dict(TERMS.titles))
+    assert 'title="원콜 처리율: 고객의 문의가 첫 연락 한 번으로 해결된 비율."' in html
+    assert "onerror=alert(1)" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")  # shown as text only
 
 
 def test_a_field_without_terms_keeps_the_fast_path() -> None:

@@ -11,8 +11,10 @@ anything but a Latin letter or digit (FCR but not FCRS; 이관 and 이관을 ali
 Two Markdown passes render a page and both mark terms: our own (`craftbook.text`, the
 Markdown fields of the YAML) and MkDocs' (the page around them), which the plugin gives
 this extension. The page says which terms it uses in its definitions at the end, so no
-page carries the whole glossary. Every title is plain text written as an attribute by
-the Markdown serializer, which escapes it; no HTML from YAML reaches the page.
+page carries the whole glossary. Material shows a title as HTML (its tooltip's
+innerHTML), so a title holds no character HTML reads as markup (`tooltip`), and the
+Markdown serializer escapes it for the attribute: no HTML from YAML reaches the page, not
+even inside a tooltip.
 """
 
 from __future__ import annotations
@@ -54,14 +56,21 @@ def _compiled(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")") if alternatives else None
 
 
+# Material's `content.tooltips` puts an abbreviation's title into the page as HTML (its
+# tooltip's innerHTML), and Python-Markdown writes `&lt;` in an attribute as it is (an
+# entity), so no escaping survives both: a title holds no character HTML reads as markup.
+_MARKUP_FREE = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
 def tooltip(term: str, definition_html: str) -> str:
-    """`term: first sentence of the definition` as plain text, at most TOOLTIP_LIMIT long."""
+    """`term: first sentence of the definition` as text, at most TOOLTIP_LIMIT characters,
+    with `< > &` as their full-width forms (see _MARKUP_FREE)."""
     text = " ".join(html.unescape(_TAG.sub(" ", definition_html)).split())
     first = _SENTENCE.match(text)
     sentence = first.group() if first else text
     if len(sentence) > TOOLTIP_LIMIT:
         sentence = sentence[: TOOLTIP_LIMIT - 1].rstrip() + "…"
-    return f"{term}: {sentence}"
+    return f"{term}: {sentence}".translate(_MARKUP_FREE)
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,17 @@ class TermExtension(AbbrExtension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         super().extendMarkdown(md)
+        md.treeprocessors.register(TermTreeprocessor(md, self.abbrs), "abbr", 7)
+
+
+class FieldTermExtension(TermExtension):
+    """The tree processor alone, for Markdown fields of the YAML (craftbook.text): there
+    the tooltips are the glossary's, and a `*[FCR]: …` line an author writes is text,
+    never a definition (its title would reach the page as HTML)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        self.abbrs.update(self.glossary)
         md.treeprocessors.register(TermTreeprocessor(md, self.abbrs), "abbr", 7)
 
 

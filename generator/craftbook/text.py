@@ -23,7 +23,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .terms import TermExtension, pattern
+from .terms import FieldTermExtension, pattern
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Exactly the characters Python-Markdown (with tables) lets a backslash escape.
@@ -140,7 +140,7 @@ def _markdown() -> markdown.Markdown:
 
 
 _MD = _markdown()
-_TERMS = TermExtension()
+_TERMS = FieldTermExtension()
 # The same Markdown plus tooltips for glossary terms (craftbook.terms), for the fields
 # that use one; the others keep the fast path below.
 _MD_TERMS = markdown.Markdown(
