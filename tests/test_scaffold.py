@@ -146,3 +146,11 @@ def test_missing_library_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, output = run("new", "lesson", "lesson-one", "--playbooks", str(tmp_path / "nope"))
     assert code == 2
     assert "does not exist" in output
+
+
+def test_the_guide_describes_every_kind() -> None:
+    # 작성 가이드 is where a trainer learns the contract: a new kind is not done without it.
+    from craftbook.resources import PAGES
+
+    guide = (PAGES / "guide.md").read_text(encoding="utf-8")
+    assert [kind for kind in KINDS if f"| `{kind}` |" not in guide] == []

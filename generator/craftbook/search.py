@@ -29,11 +29,28 @@ The fields are registered in the index's own `config.fields` with the boost of t
 field they come from, so the worker indexes them like title and text; nothing displays
 them, so the text people read is unchanged. Document pages get their kind and roles
 as `tags`, which Material already shows under each result; listings (which repeat
-every title) get a lower boost. The index is written as UTF-8, not as ASCII escapes,
-which more than pays for the extra tokens in bytes.
+every title) get a lower boost.
+
+Agents search with the words they say (issue 14), so three more fields:
+
+- `title_syn`, `text_syn`: the other names of the glossary terms a title or a section
+  uses (`Synonyms`): a section that says 관리자를 also gets 매니저 팀장 윗사람 상급자
+  책임자, so any of them finds it, at build time and at the weight of the word itself;
+  the browser does nothing for it. The glossary pages' front matter carries the names.
+- `keys_ko`: a document's id (what trainers write in `related:` and see in URLs) and its
+  tags, on its page's entry, between text and title in weight; the other names of its
+  tags and of its labels (슈퍼바이저 for the role 수퍼바이저) go to `text_syn`.
+
+A kind may weigh more in search (`KindSpec.search_boost`): a script is what an agent
+looks for mid-call, so it comes before the documents that only mention its situation.
+The browser's kind and role chips (`filter_choices`) filter in search-ko.js's worker.
+
+The index is written as UTF-8, not as ASCII escapes, which more than pays for the extra
+tokens in bytes.
 
 The query side is `assets/search-ko.js`: it strips particles and endings from
-what was typed, searches the stem as a prefix and ranks the sections that have the
+what was typed (spoken ones too: 해지할래요 → 해지), drops words that carry no topic
+(좀, 주세요), searches the stem as a prefix and ranks the sections that have the
 exact word first, so a page that has the word ranks above pages whose words merely
 start with it. It runs as a worker around Material's (same messages, Material's code
 unchanged inside), where it also keeps only lunr's best sections for Material to

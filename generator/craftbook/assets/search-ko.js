@@ -12,6 +12,10 @@
  *                                          the stem is searched as a whole word only
  *   KPI를        → kpi^8 kpi
  *   이끄는       → 이끄^8 이끄 이끌          이끌다 drops its ㄹ before 는
+ *   해지할래요   → 해지^8 해지              what agents and customers say mid-call
+ *   요금제 바꿀래요 → 요금제^8 요금제 바꾸^8  a verb stem (바꾸 + ㄹ래요): the whole word
+ *                                          only, so the noun leads
+ *   해지하고 싶어요 → 해지^8 해지            words with no topic (싶어요, 좀) go
  *
  * Material appends * to a bare word (a prefix search) and leaves word^N alone (that
  * exact word, boosted), so a page that has the word ranks above pages whose words
@@ -24,6 +28,11 @@
  * pass over the longest posting lists, and keeps only lunr's best sections for
  * Material to highlight. The ^8 rewrite above is for Material's own worker, which
  * takes over if ours cannot start.
+ *
+ * In the page it also searches text that arrives without a key (paste, dictation, an
+ * IME's last syllable), which Material, listening to keyup, would not, and shows kind
+ * and role chips in the results panel that our worker filters by (remembered on the
+ * device). Synonyms need nothing here: the index has them (search.py).
  */
 (function () {
   "use strict";
