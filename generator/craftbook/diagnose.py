@@ -213,6 +213,8 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
         )
     if kind_type == "too_short":
         return loc, f"{where}: must not be empty", False
+    if kind_type == "string_too_short":
+        return loc, f"{where}: expected text, got an empty value; write it or remove the key", False
     if kind_type in ("greater_than", "greater_than_equal"):
         limit = error.get("ctx", {}).get("gt", error.get("ctx", {}).get("ge"))
         op = ">" if kind_type == "greater_than" else "≥"
