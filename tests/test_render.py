@@ -99,7 +99,7 @@ def test_korean_slugs_and_sorting() -> None:
 def test_the_agent_track_lists_scripts_first(pages: dict[str, str]) -> None:
     # An agent opens a track mid-call for a script; other roles keep the contract's order.
     headings = [line for line in pages["roles/agent/index.md"].splitlines() if line.startswith("## ")]
-    assert headings == ["## 상담 스크립트 (1)", "## 교육안 (1)"]
+    assert headings == ["## 상담 스크립트 (1)", "## 교육안 (1)", "## 용어집 (1)"]
     assert labels.track_kinds("agent")[0] == "script"
     assert labels.track_kinds("trainer") == KINDS
 
