@@ -152,6 +152,8 @@ SPEC = KindSpec(
     schema_title="Glossary: terms with definitions and the other names people use for them",
     summary_hint="이 용어집이 어떤 말을 모았는지 한 문단으로 씁니다. 목록과 검색에 보입니다.",
     scaffold=SCAFFOLD,
+    blurb="현장에서 쓰는 말의 뜻과 다른 이름입니다. 다른 문서에 나온 용어는 뜻이 말풍선으로 보이고, "
+    "어느 이름으로 검색해도 찾습니다.",
     references=_references,
     rules=glossary_rules,
 )
