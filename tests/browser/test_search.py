@@ -410,6 +410,24 @@ def test_kind_and_role_chips_filter_the_results_and_are_remembered(filter_page: 
     assert chips(page, "kind")["전체"] is True
 
 
+def test_a_choice_made_in_another_window_applies_in_this_one(filter_page: Any, base: str) -> None:
+    page = filter_page
+    other = page.context.new_page()  # a second window of the same site on this device
+    other.goto(base)
+    other.wait_for_function("() => window.craftbookSearch.relayed")
+    assert len({item["tags"][0] for item in results(other, "상담") if item["tags"]}) > 1
+    page.wait_for_timeout(200)
+    results(page, "콜백")
+    before = other.evaluate("() => window.__marks.answered['상담']")
+    press(page, "[data-filter-kind=script]", "콜백")
+    other.wait_for_function(
+        "() => document.querySelector('[data-filter-kind=script]').getAttribute('aria-pressed') === 'true'"
+    )
+    other.wait_for_function("(t) => window.__marks.answered['상담'] > t", arg=before)  # asked again
+    assert all(item["tags"][:1] == ["상담 스크립트"] for item in answered(other, "상담"))
+    other.close()
+
+
 def test_a_filter_left_from_a_kind_the_site_no_longer_has_is_dropped(browser: Any, base: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
     context.add_init_script(TRACK_ANSWERS)

@@ -429,6 +429,19 @@
     });
     // Between Material's count and its list, which it found by position when it started.
     panel.insertBefore(bar, panel.lastElementChild);
+    // A choice made in another window of this site applies here too (one device, one choice).
+    window.addEventListener("storage", function (event) {
+      if (event.key !== FILTER_KEY) return;
+      chosen = load();
+      rows.forEach(function (row) {
+        if (chosen[row.name] && !label(row, chosen[row.name])) chosen[row.name] = null;
+      });
+      bar.querySelectorAll("button").forEach(function (chip) {
+        var name = chip.hasAttribute("data-filter-kind") ? "kind" : "role";
+        chip.setAttribute("aria-pressed", String((chosen[name] || "") === chip.getAttribute("data-filter-" + name)));
+      });
+      changed();
+    });
 
     function label(row, id) {
       var found = row.items.filter(function (item) {
