@@ -276,16 +276,16 @@ class Synonyms:
             group_tokens.append(tuple(_unique(found)))
         return cls(lookup, tuple(group_tokens), span)
 
-    @classmethod
-    def from_pages(cls, pages: Mapping[str, Mapping[str, Any] | None]) -> list[list[str]]:
-        """The names of every term, from the front matter of the glossary pages."""
-        return [
-            [str(n) for n in names]
-            for meta in pages.values()
-            if meta
-            for names in meta.get("synonyms") or []
-            if isinstance(names, list) and names
-        ]
+
+def synonym_groups(pages: Mapping[str, Mapping[str, Any] | None]) -> list[list[str]]:
+    """The names of every term (term first), from the front matter of the glossary pages."""
+    return [
+        [str(n) for n in names]
+        for meta in pages.values()
+        if meta
+        for names in meta.get("synonyms") or []
+        if isinstance(names, list) and names
+    ]
 
 
 NO_SYNONYMS = Synonyms({}, (), 1)
@@ -419,7 +419,7 @@ def augment_index(
     for name, parts_of in ((KEYS_FIELD, keys), (_LABELS, shown)):
         for n, parts in parts_of.items():
             fields.append((docs[n], name, [run for part in parts for run in tokens(part, separator)]))
-    groups = Synonyms.from_pages(pages)
+    groups = synonym_groups(pages)
     group_runs = [tokens(name, separator) for group in groups for name in group]
     words = {
         part
