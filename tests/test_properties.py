@@ -229,7 +229,13 @@ def libraries(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], dict[str, lis
                 "title": plain("q-1"),
                 "weight": weight,
                 "criteria": [
-                    {"id": "c-1", "text": plain("q-1"), "points": 100, "critical": True, "anchors": {0: plain("q-1")}}
+                    {
+                        "id": "c-1",
+                        "text": plain("q-1"),
+                        "points": 100,
+                        "critical": True,
+                        "anchors": {0: plain("q-1"), 100: plain("q-1")},  # 0 and the full score, as required
+                    }
                 ],
             },
             {
