@@ -1,4 +1,4 @@
-"""Recall@5 of Craftbook's Korean search against Material's default, side by side.
+"""Recall@5 and MRR of Craftbook's Korean search against Material's default, side by side.
 
     .venv/bin/python -m bench.search_recall [--playbooks playbooks] [--queries FILE] [-v]
 
@@ -264,18 +264,24 @@ def recall(rows: list[dict[str, Any]], engine: str, k: int = 5) -> float:
     return sum(1 for r in rows if r[engine] is not None and r[engine] <= k) / len(rows) if rows else 0.0
 
 
+def mrr(rows: list[dict[str, Any]], engine: str) -> float:
+    """Mean reciprocal rank of the first expected document (0 when it is not found)."""
+    return statistics.fmean(1 / r[engine] if r[engine] else 0 for r in rows) if rows else 0.0
+
+
 def report(built: Built, outcome: dict[str, Any], verbose: bool) -> str:
     rows = outcome["rows"]
     lines = [f"queries: {len(rows)} (skipped, document not in library: {outcome['missing'] or 'none'})", ""]
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_kind[row["kind"]].append(row)
-    lines.append(f"{'kind':<12}{'n':>4}{'craftbook@5':>14}{'material@5':>13}")
-    for kind, group in by_kind.items():
-        lines.append(f"{kind:<12}{len(group):>4}{recall(group, 'craftbook'):>14.2f}{recall(group, 'material'):>13.2f}")
-    lines.append(f"{'all':<12}{len(rows):>4}{recall(rows, 'craftbook'):>14.2f}{recall(rows, 'material'):>13.2f}")
-    mrr = {e: statistics.fmean(1 / r[e] if r[e] else 0 for r in rows) for e in ENGINES}
-    lines.append(f"{'MRR':<16}{mrr['craftbook']:>14.2f}{mrr['material']:>13.2f}")
+    head = f"{'kind':<12}{'n':>4}{'craftbook@5':>14}{'material@5':>13}{'craftbook MRR':>16}{'material MRR':>15}"
+    lines.append(head)
+    for kind, group in [*by_kind.items(), ("all", rows)]:
+        lines.append(
+            f"{kind:<12}{len(group):>4}{recall(group, 'craftbook'):>14.2f}{recall(group, 'material'):>13.2f}"
+            f"{mrr(group, 'craftbook'):>16.2f}{mrr(group, 'material'):>15.2f}"
+        )
     for engine in ENGINES:
         times = sorted(r[f"{engine}_ms"] for r in rows)
         median = statistics.median(times)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from craftbook.models import SPEC_BY_KIND
 
 # Share of each kind in a library; editions are few, as in a real subscription.
 MIX = {
@@ -24,6 +25,7 @@ MIX = {
     "script": 0.20,
     "resource": 0.23,
     "edition": 0.05,
+    "glossary": 0.0,  # one glossary per library, whatever its size (see Plan.of)
 }
 PREFIX = {
     "role-playbook": "pb",
@@ -32,15 +34,9 @@ PREFIX = {
     "script": "script",
     "resource": "res",
     "edition": "edition",
+    "glossary": "glossary",
 }
-FOLDER = {
-    "role-playbook": "roles",
-    "lesson": "lessons",
-    "scorecard": "scorecards",
-    "script": "scripts",
-    "resource": "resources",
-    "edition": "editions",
-}
+FOLDER = {kind: SPEC_BY_KIND[kind].library_folder for kind in MIX}
 ROLES = ("agent", "trainer", "qa", "supervisor", "manager")
 
 TOPICS = [
@@ -90,6 +86,20 @@ SENTENCES = [
     "한 번에 끝낸 상담이 늘수록 재문의와 불만이 함께 줄어든다.",
     "신입 상담사는 첫 달에 선배의 통화를 열 번 이상 함께 듣는다.",
     "평가 결과는 일주일 안에 일대일 코칭으로 돌려준다.",
+]
+# The glossary: terms the texts above use, with the names agents and customers use
+# for them, so tooltips and search synonyms cost what they would in a real library.
+TERMS = [
+    ("원콜 처리율", ["FCR", "원콜", "첫 통화 해결"], "첫 연락에서 해결된 문의 ÷ 전체 문의 × 100", "월 단위"),
+    ("재문의율", ["재문의", "반복 문의율"], "기간 안에 같은 일로 다시 연락한 문의 ÷ 전체 문의 × 100", "7일"),
+    ("관리자", ["매니저", "팀장", "윗사람", "상급자", "책임자"], None, None),
+    ("QA", ["품질 평가", "상담 품질 평가"], None, None),
+    ("녹취 고지", ["녹음 안내", "통화 녹음 고지"], None, None),
+    ("해지 방어", ["리텐션", "해지 방지"], None, None),
+    ("감정노동", ["감정 노동"], None, None),
+    ("코칭", ["coaching", "일대일 코칭"], None, None),
+    ("챗봇", ["chatbot", "봇"], None, None),
+    ("VOC", ["고객의 소리", "voice of customer"], None, None),
 ]
 PHRASES = [
     "불편을 드려 죄송합니다. 어떤 점이 가장 불편하셨는지 여쭤봐도 될까요?",
@@ -146,7 +156,7 @@ class Plan:
 
     @classmethod
     def of(cls, size: int) -> Plan:
-        counts = {kind: max(1, int(size * share)) for kind, share in MIX.items()}
+        counts = {kind: max(1, int(size * share)) for kind, share in MIX.items()}  # a glossary: 1
         counts["resource"] += size - sum(counts.values())  # the remainder, so the total is exact
         ids = {
             kind: [f"{PREFIX[kind]}-{TOPICS[i % len(TOPICS)][0]}-{i + 1}" for i in range(count)]
@@ -376,6 +386,21 @@ class Writer:
         )
         return doc
 
+    def glossary(self, doc_id: str, i: int) -> dict[str, Any]:
+        doc = self.common("glossary", doc_id, i, "용어집")
+        doc["related"] = []  # its terms cite role playbooks; the other kinds keep their backlinks
+        doc["terms"] = [
+            {
+                "term": term,
+                "definition": f"{term}은 {self.rnd.choice(SENTENCES)} {self.text(1)}",
+                "synonyms": synonyms,
+                **({"formula": formula, "window": window} if formula else {}),
+                "related": self.pick("role-playbook", 1),
+            }
+            for term, synonyms, formula, window in TERMS
+        ]
+        return doc
+
 
 def write_library(folder: Path, size: int, *, seed: int = 7) -> Path:
     """Write a valid library of `size` documents into `folder` (created); returns it."""
@@ -388,6 +413,7 @@ def write_library(folder: Path, size: int, *, seed: int = 7) -> Path:
         "script": writer.script,
         "resource": writer.resource,
         "edition": writer.edition,
+        "glossary": writer.glossary,
     }
     for kind, ids in plan.ids.items():
         target = folder / FOLDER[kind]

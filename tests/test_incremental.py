@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_library(tmp_path_factory.mktemp("synthetic") / "playbooks", SIZE, seed=3)
+    return write_library(tmp_path_factory.mktemp("synthetic") / "playbooks", SIZE, seed=4)
 
 
 @pytest.fixture
@@ -132,6 +132,7 @@ EDITS = [
     "delete-document",
     "edition-picks",
     "lesson-prerequisite",
+    "glossary-term",
 ]
 
 
@@ -167,6 +168,12 @@ def apply(name: str, playbooks: Path) -> None:
         edit(file_of(playbooks, edition), {"picks": [{"ref": uncited, "note": "새로 고른 글"}]})
     elif name == "lesson-prerequisite":
         edit(file_of(playbooks, lesson), drop=("prerequisites",))
+    elif name == "glossary-term":
+        # A new term gets a tooltip on every page that uses it, in files nobody edited.
+        glossary = next(e for e in docs if e.doc.kind == "glossary")
+        terms = [t.model_dump(mode="json", exclude_defaults=True) for t in glossary.doc.terms]  # type: ignore[attr-defined]
+        terms.append({"term": "요금제", "definition": "요금을 매기는 방식. 쓰는 양에 맞게 고른다."})
+        edit(file_of(playbooks, glossary.id), {"terms": terms})
 
 
 @pytest.mark.parametrize("name", EDITS)

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from craftbook.cli import main
 from craftbook.errors import ValidationFailed
 from craftbook.library import load_library
+from craftbook.models import KINDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
@@ -83,9 +84,7 @@ def test_warning_case_reports_exactly_its_warnings(case: Path, tmp_path: Path) -
 
 def test_minimal_library_is_valid() -> None:
     library = load_library(FIXTURES / "minimal")
-    assert sorted(e.doc.kind for e in library) == sorted(
-        ["role-playbook", "lesson", "scorecard", "script", "resource", "edition"]
-    )
+    assert sorted(e.doc.kind for e in library) == sorted(KINDS)  # one of each kind
 
 
 def test_every_error_of_every_file_in_one_run(tmp_path: Path) -> None:
@@ -271,3 +270,31 @@ def test_a_reference_to_an_id_nobody_claims_is_still_reported(tmp_path: Path) ->
     text = (FIXTURES / "minimal" / "resource.yaml").read_text(encoding="utf-8") + "title: [\n"
     root = _library_with(tmp_path, ("resource.yaml", text.replace("id: res-article", "id: res-other").encode()))
     assert [line.split(":")[0] for line in _diagnostics(root)] == ["edition.yaml", "playbook.yaml", "resource.yaml"]
+
+
+def test_a_word_claimed_by_terms_of_two_glossaries_names_both(tmp_path: Path) -> None:
+    # Search expands a word to its term's names: two claims would silently merge terms.
+    second = """\
+kind: glossary
+id: glossary-second
+title: 두 번째 용어집
+summary: 다른 팀이 만든 용어집
+terms:
+  - term: 상급자 연결
+    definition: 고객이 관리자와 통화하게 하는 일
+    synonyms: [책임자 연결, 매니저]
+  - term: First Call Resolution
+    definition: 원콜 처리율의 영어 이름
+"""
+    root = _library_with(tmp_path, ("zz-glossary.yaml", second.encode()))
+    assert _diagnostics(root) == [
+        "zz-glossary.yaml:8:24: error: terms[0].synonyms[1]: '매니저' already names the term '관리자' in "
+        "glossary.yaml:18:16; a word may name one term only, so remove it from '상급자 연결' or from '관리자'",
+    ]
+    # Spaces and case make no other word: `원콜처리율` is the minimal glossary's term.
+    clash = second.replace("First Call Resolution", "원콜처리율").replace(", 매니저", "")
+    (root / "zz-glossary.yaml").write_text(clash, encoding="utf-8")
+    assert _diagnostics(root) == [
+        "zz-glossary.yaml:9:11: error: terms[1].term: '원콜처리율' already names the term '원콜 처리율' in "
+        "glossary.yaml:9:11; a word may name one term only, so remove it from '원콜처리율' or from '원콜 처리율'",
+    ]

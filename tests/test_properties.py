@@ -255,7 +255,7 @@ def libraries(draw: st.DrawFn) -> tuple[dict[str, dict[str, Any]], dict[str, lis
                         "text": plain("q-1"),
                         "points": 100,
                         "critical": True,
-                        "anchors": {0: plain("q-1"), 100: plain("q-1")},
+                        "anchors": {0: plain("q-1"), 100: plain("q-1")},  # 0 and the full score, as required
                     }
                 ],
             },

@@ -24,14 +24,8 @@ def pages() -> dict[str, str]:
     return Renderer(library, RenderOptions(today=TODAY)).render_pages()
 
 
-DOCS = {
-    "role-playbook": "playbooks/supervisor-recognition.md",
-    "lesson": "lessons/lesson-diagnosis.md",
-    "scorecard": "scorecards/qa-retention.md",
-    "script": "scripts/script-price.md",
-    "resource": "resources/res-article.md",
-    "edition": "editions/edition-2026-11.md",
-}
+# The minimal library holds one document of each kind: one golden page per kind.
+DOCS = {entry.doc.kind: doc_path(entry.doc) for entry in load_library(FIXTURES / "minimal")}
 
 
 @pytest.mark.parametrize("kind", sorted(DOCS))
@@ -106,7 +100,7 @@ def test_korean_slugs_and_sorting() -> None:
 def test_the_agent_track_lists_scripts_first(pages: dict[str, str]) -> None:
     # An agent opens a track mid-call for a script; other roles keep the contract's order.
     headings = [line for line in pages["roles/agent/index.md"].splitlines() if line.startswith("## ")]
-    assert headings == ["## 상담 스크립트 (1)", "## 교육안 (1)"]
+    assert headings == ["## 상담 스크립트 (1)", "## 교육안 (1)", "## 용어집 (1)"]
     assert labels.track_kinds("agent")[0] == "script"
     assert labels.track_kinds("trainer") == KINDS
 

@@ -24,6 +24,7 @@ IDS = {
     "script": ("script-billing-question", "scripts/script-billing-question.yaml"),
     "resource": ("res-some-article", "resources/res-some-article.yaml"),
     "edition": ("edition-2027-01", "editions/edition-2027-01.yaml"),
+    "glossary": ("glossary-kpi", "glossary/glossary-kpi.yaml"),
 }
 
 
@@ -86,7 +87,7 @@ def test_scaffolds_pass_check_in_an_empty_library(tmp_path: Path) -> None:
     for kind in KINDS:
         doc_id, _ = IDS[kind]
         assert run("new", kind, doc_id, "--playbooks", str(tmp_path))[0] == 0
-    assert run("check", str(tmp_path)) == (0, "ok: 6 documents valid\n6 files read\n")
+    assert run("check", str(tmp_path)) == (0, f"ok: {len(KINDS)} documents valid\n{len(KINDS)} files read\n")
 
 
 def test_edition_scaffold_follows_the_last_edition(library: Path) -> None:
@@ -153,3 +154,11 @@ def test_missing_library_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, output = run("new", "lesson", "lesson-one", "--playbooks", str(tmp_path / "nope"))
     assert code == 2
     assert "does not exist" in output
+
+
+def test_the_guide_describes_every_kind() -> None:
+    # 작성 가이드 is where a trainer learns the contract: a new kind is not done without it.
+    from craftbook.resources import PAGES
+
+    guide = (PAGES / "guide.md").read_text(encoding="utf-8")
+    assert [kind for kind in KINDS if f"| `{kind}` |" not in guide] == []

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pytest
 from craftbook import search
+from craftbook.library import load_library
+from craftbook.models import KINDS
 from craftbook.render import sort_key
 from craftbook.search import Morph, augment_index, compound_terms, dump_index, index_terms, word_info
 from craftbook.urls import slugify
@@ -231,6 +234,89 @@ def test_augment_site_rewrites_the_built_index(tmp_path) -> None:  # type: ignor
     assert search.augment_site(tmp_path, PAGES) == path
     assert search.TITLE_FIELD in json.loads(path.read_text(encoding="utf-8"))["config"]["fields"]
     assert search.augment_site(tmp_path / "no-search", PAGES) is None
+
+
+# --------------------------------------------------------------- synonyms, ids and tags
+
+
+GLOSSARY_PAGE = "glossary/glossary-basics/"
+SYNONYM_PAGES = {
+    "scripts/script-manager/": {
+        "id": "script-heavy-complaint",
+        "kind": "script",
+        "kind_label": "상담 스크립트",
+        "role_labels": ["수퍼바이저"],
+        "tags": ["권한위임", "해지방어"],
+    },
+    "resources/res-other/": {"id": "res-other", "kind": "resource", "kind_label": "추천 자료", "role_labels": []},
+    GLOSSARY_PAGE: {
+        "id": "glossary-basics",
+        "kind": "glossary",
+        "kind_label": "용어집",
+        "role_labels": [],
+        "synonyms": [
+            ["관리자", "매니저", "윗사람", "책임자"],
+            ["원콜 처리율", "FCR", "첫 통화 해결률"],
+            ["수퍼바이저", "슈퍼바이저"],
+            ["권한 위임", "전결"],
+        ],
+    },
+}
+
+
+def synonym_index() -> dict[str, object]:
+    return {
+        "config": material_index()["config"],
+        "docs": [
+            {"location": "scripts/script-manager/", "title": "관리자 연결을 요구하는 상담", "text": "<p>요약</p>"},
+            {
+                "location": "scripts/script-manager/#단계",
+                "title": "단계",
+                "text": "<p>FCR이 떨어지면 원콜 처리율을 본다</p>",
+            },
+            {"location": "resources/res-other/", "title": "다른 자료", "text": "<p>관리자는 없다. 통화가 길다</p>"},
+            {"location": GLOSSARY_PAGE, "title": "기본 용어", "text": ""},
+        ],
+    }
+
+
+def test_a_field_that_uses_a_term_is_found_by_all_its_names() -> None:
+    docs = {d["location"]: d for d in augment_index(synonym_index(), SYNONYM_PAGES)["docs"]}
+    title = docs["scripts/script-manager/"][search.TITLE_SYNONYMS].split()
+    assert {"매니저", "윗사람", "책임자"} <= set(title)  # 관리자를 in the title: title weight
+    assert "관리자" not in title  # the word itself is already there
+    section = docs["scripts/script-manager/#단계"][search.TEXT_SYNONYMS].split()
+    assert {"원콜처리율", "fcr", "첫통화해결률"} & set(section)
+    # A spaced name adds itself unspaced, not its words: 통화 must not find every FCR page.
+    assert "통화" not in section and "첫통화해결률" in section
+    assert {"매니저", "윗사람"} <= set(docs["resources/res-other/"][search.TEXT_SYNONYMS].split())
+
+
+def test_ids_tags_and_the_other_names_of_labels_and_tags_find_a_document() -> None:
+    index = augment_index(synonym_index(), SYNONYM_PAGES)
+    page = next(d for d in index["docs"] if d["location"] == "scripts/script-manager/")
+    keys = page[search.KEYS_FIELD].split()
+    assert keys[:3] == ["script-heavy-complaint", "권한위임", "해지방어"]  # lunr splits the id at its hyphens
+    assert "방어" in keys  # a later part of a tag, as in titles
+    assert "권한위임해지방어" not in keys  # two tags are two names, never joined
+    assert {"전결", "슈퍼바이저"} <= set(page[search.TEXT_SYNONYMS].split())  # tag 권한위임, role 수퍼바이저
+    fields = index["config"]["fields"]
+    assert fields[search.KEYS_FIELD] == {"boost": 1000.0 * search.KEYS_WEIGHT}
+    assert fields[search.TITLE_SYNONYMS] == {"boost": 1000.0 * search.SYNONYM_WEIGHT}
+
+
+def test_scripts_weigh_more_in_search_as_their_kind_says() -> None:
+    docs = {d["location"]: d for d in augment_index(synonym_index(), SYNONYM_PAGES)["docs"]}
+    assert docs["scripts/script-manager/"]["boost"] == docs["scripts/script-manager/#단계"]["boost"] == 2.0
+    assert "boost" not in docs["resources/res-other/"]
+
+
+def test_filter_choices_are_the_kinds_and_roles_the_site_has() -> None:
+    library = load_library(Path(__file__).parent / "fixtures" / "minimal")
+    choices = search.filter_choices(e.doc for e in library)
+    assert choices["kinds"][0] == ["role-playbook", "역할 플레이북"]
+    assert [k for k, _ in choices["kinds"]] == list(KINDS)
+    assert ["agent", "상담사"] in choices["roles"]
 
 
 # --------------------------------------------------------------- slugs and 가나다 order

@@ -216,7 +216,7 @@ def generate(
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The site's name [default: the folder's name].")
 @click.option(
-    "--starter", is_flag=True, help="Copy the full starter library (30 documents) instead of one example per kind."
+    "--starter", is_flag=True, help="Copy the full starter library (31 documents) instead of one example per kind."
 )
 def init(directory: Path, name: str | None, starter: bool) -> None:
     """Start a new content repository in DIRECTORY; never overwrites a file.
@@ -273,7 +273,13 @@ def schema(kind: str | None) -> None:
     click.echo(schema_text(kind), nl=False)
 
 
-@main.command()
+@main.command(
+    help=f"""Write a commented KIND document with id ID that passes `craftbook check`.
+
+    KIND is {", ".join(KINDS[:-1])} or {KINDS[-1]}. The file goes to
+    PLAYBOOKS/<kind folder>/ID.yaml; an existing file or id is never overwritten.
+    """
+)
 @click.argument("kind", type=KIND_ARGUMENT, metavar="KIND")
 @click.argument("doc_id", metavar="ID")
 @click.option("--title", help="Title of the new document.")
@@ -285,11 +291,7 @@ def schema(kind: str | None) -> None:
     help="Library folder.",
 )
 def new(kind: str, doc_id: str, title: str | None, playbooks: Path) -> None:
-    """Write a commented KIND document with id ID that passes `craftbook check`.
-
-    KIND is role-playbook, lesson, scorecard, script, resource or edition. The file goes
-    to PLAYBOOKS/<kind folder>/ID.yaml; an existing file or id is never overwritten.
-    """
+    """`craftbook new`; the help text lists the kinds of KIND_SPECS."""
     from .scaffold import new as new_document
 
     try:

@@ -288,6 +288,8 @@ def explain(error: dict[str, Any], loaded: LoadedFile, model: type[BaseModel]) -
             how = "lines starting with '- '" if isinstance(value, list) else "key: value lines"
             return loc, f"{where}: needs at least {least} items, got {len(value)}; add them as {how}", False
         return loc, f"{where}: must not be empty; write the text, or remove the key if the field is optional", False
+    if kind_type == "string_too_short":
+        return loc, f"{where}: expected text, got an empty value; write it or remove the key", False
     if kind_type in ("greater_than", "greater_than_equal"):
         limit = error.get("ctx", {}).get("gt", error.get("ctx", {}).get("ge"))
         op = ">" if kind_type == "greater_than" else "≥"

@@ -240,12 +240,13 @@ def touched_units(old: Library, new: Library, old_site: SiteIndex, new_site: Sit
     """The page units whose content may differ between the two libraries.
 
     A document's page shows its own fields, the titles of what it references, the
-    documents that reference it (backlinks, edition picks) and its tags' links. Kind
-    listings, role tracks and tag pages list their members. The home page, the two
-    overview pages and 검토 현황 count or weigh everything. An edition lists what changed
-    since the previous edition, from every document's dates, so every edition page is
-    rendered again too (there are few). Each changed document is looked up on both
-    sides, so that a page it has just left is rendered again too.
+    documents that reference it (backlinks, edition picks), its tags' links and the
+    tooltips of the glossary terms it uses. Kind listings, role tracks and tag pages list
+    their members. The home page, the two overview pages and 검토 현황 count or weigh
+    everything. An edition lists what changed since the previous edition, from every
+    document's dates, so every edition page is rendered again too (there are few). Each
+    changed document is looked up on both sides, so that a page it has just left is
+    rendered again too.
     """
     changed = changed_ids(old, new)
     if not changed:
@@ -258,6 +259,9 @@ def touched_units(old: Library, new: Library, old_site: SiteIndex, new_site: Sit
             doc = library.get(doc_id)
             if doc is not None:
                 units |= _units_of(doc, site)
+                if doc.kind == "glossary":
+                    # Any page may use a term: its tooltips come from every glossary.
+                    units |= {("document", other) for other in library.entries}
     if _tag_counts(old_site) != _tag_counts(new_site):
         units.add(("tags",))
     for tag in old_site.tag_slugs.keys() | new_site.tag_slugs.keys():

@@ -29,6 +29,7 @@ from .models import (
     SPEC_BY_KIND,
     DocumentBase,
     Edition,
+    Glossary,
     Lesson,
     Script,
     document_rules,
@@ -36,6 +37,7 @@ from .models import (
     reserved_id_problem,
 )
 from .models.base import dates_in, same_words
+from .models.glossary import claim_key, names_with_paths
 from .models.script import handoffs
 from .text import collapse
 
@@ -307,6 +309,7 @@ def cross_file_rules(library: Library, broken: Iterable[str] = ()) -> list[Diagn
         diagnostics += [_diagnostic(entry.file, p) for p in problems]
     diagnostics += _prerequisite_cycles(library)
     diagnostics += _edition_numbers(library)
+    diagnostics += _term_claims(library)
     return diagnostics
 
 
@@ -528,6 +531,42 @@ def unify_tags(library: Library) -> list[Diagnostic]:
         if unified != entry.doc.tags:
             library.entries[entry.id] = Entry(entry.doc.model_copy(update={"tags": unified}), entry.file)
     return warnings
+
+
+def _term_claims(library: Library) -> list[Diagnostic]:
+    """A word names one term in the whole library: search expands it to that term's
+    names, and a second claim would silently merge two terms. One document's own
+    repeats are its kind's rule (models.glossary); this is the claim across documents."""
+    diagnostics: list[Diagnostic] = []
+    claims: dict[str, tuple[Entry, str, tuple[object, ...]]] = {}
+    glossaries = sorted((e for e in library if isinstance(e.doc, Glossary)), key=lambda e: (e.file.name, e.id))
+    for entry in glossaries:
+        doc = entry.doc
+        assert isinstance(doc, Glossary)
+        own: dict[str, tuple[Entry, str, tuple[object, ...]]] = {}
+        for i, path, name in names_with_paths(doc):
+            key = claim_key(name)
+            claimed = claims.get(key)
+            if claimed is not None:
+                other, owner, other_path = claimed
+                mark = other.file.source.locate(other_path)
+                where = format_path(path)
+                diagnostics.append(
+                    _diagnostic(
+                        entry.file,
+                        (
+                            path,
+                            f"{where}: {name!r} already names the term {owner!r} in "
+                            f"{other.file.name}:{mark.line}:{mark.column}; a word may name one term only, "
+                            f"so remove it from {doc.terms[i].term!r} or from {owner!r}",
+                            False,
+                        ),
+                    )
+                )
+            own.setdefault(key, (entry, doc.terms[i].term, path))
+        for key, claim in own.items():
+            claims.setdefault(key, claim)
+    return diagnostics
 
 
 def assemble(root: Path, discovery: Discovery, checked: Iterable[Checked], *, whole: bool = True) -> Library:

@@ -7,7 +7,8 @@ plugins (Zensical) replaces this file with `craftbook generate` + `craftbook sea
 
 What it adds to MkDocs' run:
 - on_config: the theme overrides, stylesheets and scripts shipped inside the package,
-  Korean heading-anchor titles, and the generator step (YAML → Markdown), validated first;
+  Korean heading-anchor titles, the Markdown extension that turns glossary terms into
+  tooltips, and the generator step (YAML → Markdown), validated first;
 - on_config, when mkdocs.yml has no `nav:`: the navigation of `craftbook.nav`;
 - on_files: the generated pages, the shipped assets and pages (작성 가이드, 구독), as
   files of the site; an organisation's own file of the same name wins;
@@ -36,6 +37,7 @@ from .pipeline import Generated
 from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, PAGES, THEME
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
+TERMS_EXTENSION = "craftbook.terms"
 
 # Python-Markdown's toc extension titles every heading anchor "Permanent link".
 PERMALINK_TITLE = "이 제목을 가리키는 고정 링크"
@@ -61,6 +63,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         config.extra_css[:0] = [c for c in EXTRA_CSS if c not in config.extra_css]
         scripts = [str(s) for s in config.extra_javascript]
         config.extra_javascript[:0] = [s for s in EXTRA_JAVASCRIPT if s not in scripts]
+        # Glossary tooltips: generated pages end in `*[FCR]: …` definitions (craftbook.terms).
+        if TERMS_EXTENSION not in config.markdown_extensions:
+            config.markdown_extensions.append(TERMS_EXTENSION)
         if config.nav is None:
             docs = Path(config.docs_dir)
             own = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")] if docs.is_dir() else []
@@ -117,6 +122,10 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         env.globals["craftbook_urls"] = urls  # the theme's feed links follow the one URL module
         env.globals["craftbook_role_labels"] = labels.ROLE_LABEL  # feed titles name roles in Korean
         env.globals["craftbook_labels"] = labels  # the 404 page's role tracks
+        # The kind and role chips of the search results (theme/partials/craftbook-head.html).
+        env.globals["craftbook_search_filters"] = (
+            search.filter_choices(e.doc for e in self.result.library) if self.result else None
+        )
         return env
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -12,6 +12,7 @@ import json
 import math
 import posixpath
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,10 +27,23 @@ from . import labels, urls
 from .changes import edition_changes, previous_edition
 from .library import Library
 from .mermaid import HandoffNode, flow_island
-from .models import KINDS, SPEC_BY_KIND, Criterion, DocumentBase, Edition, Lesson, Scorecard, Script, Section
+from .models import (
+    KINDS,
+    SPEC_BY_KIND,
+    Criterion,
+    DocumentBase,
+    Edition,
+    Glossary,
+    Lesson,
+    Scorecard,
+    Script,
+    Section,
+    Term,
+)
 from .models import references as all_references
 from .models.script import compliance_lines, handoff, step_labels
 from .review import due_date, review_report, review_state
+from .terms import Terms, definitions, strings
 from .text import attr, escape_inline, html_text, render_markdown, safe_url, sort_key
 
 PAGE_SIZE = 50
@@ -56,6 +70,43 @@ def doc_path(doc: DocumentBase) -> str:
     return urls.doc_source(doc.kind, doc.id)
 
 
+# Initial consonants of Hangul syllables, in 가나다 order; a double consonant files
+# under its single one (까 with 가), as Korean dictionaries' indexes do.
+CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_SINGLE = {"ㄲ": "ㄱ", "ㄸ": "ㄷ", "ㅃ": "ㅂ", "ㅆ": "ㅅ", "ㅉ": "ㅈ"}
+OTHER_INITIAL = "기타"
+
+
+def initial(text: str) -> str:
+    """The group a term files under in a 가나다 index: the initial consonant of a Hangul
+    syllable (원콜 → ㅇ, 까다로운 → ㄱ), a Latin capital (FCR → F), else 기타."""
+    first = unicodedata.normalize("NFC", text.strip())[:1]
+    if "가" <= first <= "힣":
+        consonant = CHOSEONG[(ord(first) - ord("가")) // 588]
+        return _SINGLE.get(consonant, consonant)
+    if first in CHOSEONG:
+        return _SINGLE.get(first, first)
+    if first.isascii() and first.isalpha():
+        return first.upper()
+    return OTHER_INITIAL
+
+
+def initial_order(group: str) -> tuple[int, str]:
+    """Hangul groups in 가나다 order, then A–Z, then 기타: a Korean reader's index."""
+    if group in CHOSEONG:
+        return (0, group)
+    return (1, group) if group != OTHER_INITIAL else (2, group)
+
+
+def glossary_groups(doc: Glossary) -> list[tuple[str, str, list[tuple[Term, str]]]]:
+    """(initial, its anchor, [(term, its anchor)]) in 가나다 order, for the 용어집 page."""
+    anchors = urls.term_anchors(t.term for t in doc.terms)
+    groups: dict[str, list[tuple[Term, str]]] = defaultdict(list)
+    for term in sorted(doc.terms, key=lambda t: sort_key(t.term)):
+        groups[initial(term.term)].append((term, anchors[term.term]))
+    return [(g, urls.initial_anchor(g), groups[g]) for g in sorted(groups, key=initial_order)]
+
+
 def _finalize(value: Any) -> Any:
     """Autoescape for Markdown: anything not already marked safe prints as plain text."""
     if isinstance(value, Markup):
@@ -63,6 +114,13 @@ def _finalize(value: Any) -> Any:
     if value is None:
         return ""
     return escape_inline(value)
+
+
+@jinja2.pass_context
+def _markdown_filter(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    """A Markdown field as HTML, with tooltips for the glossary terms the page uses
+    (`terms` in the page's context, see Renderer.render_document)."""
+    return render_markdown(text, context.get("terms")) if text else Markup("")
 
 
 def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
@@ -82,7 +140,7 @@ def make_environment(extra_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = lambda text: render_markdown(text) if text else Markup("")
+    env.filters["md"] = _markdown_filter
     env.filters["attr"] = attr
     env.filters["html"] = html_text
     env.filters["text"] = lambda v: Markup(escape_inline(v))
@@ -323,28 +381,36 @@ class Renderer:
         self.site = SiteIndex.build(library)
         self.env = make_environment(options.templates)
         self._step_labels: dict[str, dict[str, str]] = {}
+        self.terms = site_terms(library)
 
     # -- one document -------------------------------------------------------
 
     def document_meta(self, doc: DocumentBase) -> dict[str, Any]:
-        return {
-            "title": doc.title,
-            "description": " ".join(doc.summary.split()),
-            "craftbook": {
-                "id": doc.id,
-                "kind": doc.kind,
-                "kind_label": labels.KIND_LABEL[doc.kind],
-                "roles": doc.all_roles,
-                "role_labels": [labels.ROLE_LABEL[r] for r in doc.all_roles],
-            },
+        """Front matter: the page's title, and what search needs to know about the
+        document (craftbook.search): labels for its results, id and tags to find it by,
+        and for a glossary the names of each term (the synonyms search expands)."""
+        meta: dict[str, Any] = {
+            "id": doc.id,
+            "kind": doc.kind,
+            "kind_label": labels.KIND_LABEL[doc.kind],
+            "roles": doc.all_roles,
+            "role_labels": [labels.ROLE_LABEL[r] for r in doc.all_roles],
+            "tags": list(doc.tags),
         }
+        if isinstance(doc, Glossary):
+            meta["synonyms"] = [term.names for term in doc.terms]
+        return {"title": doc.title, "description": " ".join(doc.summary.split()), "craftbook": meta}
 
     def render_document(self, doc: DocumentBase) -> str:
         path = doc_path(doc)
         template = self.env.get_template(SPEC_BY_KIND[doc.kind].template)
         backlinks = sorted(self.site.backlinks.get(doc.id, []), key=lambda d: sort_key(d.title))
         page = PageContext(self.site, path)
+        # A glossary page defines its terms in full; elsewhere a term gets a tooltip.
+        used = {} if isinstance(doc, Glossary) else self.terms.used_in(strings(doc.model_dump(mode="json")))
         body = template.render(
+            terms=used,
+            term_definitions=Markup(definitions(used)),
             doc=doc,
             page=page,
             review=review_state(doc, self.options.today),
@@ -394,6 +460,8 @@ class Renderer:
             }
         if isinstance(doc, Script):
             return self.script_context(doc, page)
+        if isinstance(doc, Glossary):
+            return {"groups": glossary_groups(doc)}
         if isinstance(doc, Edition):
             picks = [(p, self.site.library.get(p.ref)) for p in doc.picks]
             return {
@@ -728,6 +796,16 @@ class Renderer:
                 site_name=self.options.site_name,
             )
         )
+
+
+def site_terms(library: Library) -> Terms:
+    """The glossary terms of the library that get tooltips on other pages."""
+    return Terms.of(
+        (term.term, term.synonyms, render_markdown(term.definition))
+        for doc in library.of_kind("glossary")
+        if isinstance(doc, Glossary)
+        for term in doc.terms
+    )
 
 
 def script_order(doc: Script) -> list[str]:

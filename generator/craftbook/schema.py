@@ -85,7 +85,7 @@ def combined_schema() -> dict[str, Any]:
         "$schema": DIALECT,
         "$id": SCHEMA_ID,
         "title": "Craftbook document",
-        "description": "One YAML file in playbooks/: a role playbook, lesson, scorecard, script, resource or edition.",
+        "description": f"One YAML file in playbooks/, of one kind: {', '.join(KINDS)}.",
         "type": "object",
         "required": ["kind", "id", "title", "summary"],
         "properties": {

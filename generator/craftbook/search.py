@@ -29,11 +29,28 @@ The fields are registered in the index's own `config.fields` with the boost of t
 field they come from, so the worker indexes them like title and text; nothing displays
 them, so the text people read is unchanged. Document pages get their kind and roles
 as `tags`, which Material already shows under each result; listings (which repeat
-every title) get a lower boost. The index is written as UTF-8, not as ASCII escapes,
-which more than pays for the extra tokens in bytes.
+every title) get a lower boost.
+
+Agents search with the words they say (issue 14), so three more fields:
+
+- `title_syn`, `text_syn`: the other names of the glossary terms a title or a section
+  uses (`Synonyms`): a section that says 관리자를 also gets 매니저 팀장 윗사람 상급자
+  책임자, so any of them finds it, at build time and at the weight of the word itself;
+  the browser does nothing for it. The glossary pages' front matter carries the names.
+- `keys_ko`: a document's id (what trainers write in `related:` and see in URLs) and its
+  tags, on its page's entry, between text and title in weight; the other names of its
+  tags and of its labels (슈퍼바이저 for the role 수퍼바이저) go to `text_syn`.
+
+A kind may weigh more in search (`KindSpec.search_boost`): a script is what an agent
+looks for mid-call, so it comes before the documents that only mention its situation.
+The browser's kind and role chips (`filter_choices`) filter in search-ko.js's worker.
+
+The index is written as UTF-8, not as ASCII escapes, which more than pays for the extra
+tokens in bytes.
 
 The query side is `assets/search-ko.js`: it strips particles and endings from
-what was typed, searches the stem as a prefix and ranks the sections that have the
+what was typed (spoken ones too: 해지할래요 → 해지), drops words that carry no topic
+(좀, 주세요), searches the stem as a prefix and ranks the sections that have the
 exact word first, so a page that has the word ranks above pages whose words merely
 start with it. It runs as a worker around Material's (same messages, Material's code
 unchanged inside), where it also keeps only lunr's best sections for Material to
@@ -60,12 +77,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import urls
+from . import labels, urls
 from .errors import BuildError
+from .models import KIND_SPECS, SPEC_BY_KIND
+from .models.glossary import claim_key
 
 INDEX_PATH = Path("search") / "search_index.json"
 TITLE_FIELD = "title_ko"
 TEXT_FIELD = "text_ko"
+TITLE_SYNONYMS = "title_syn"  # the other names of glossary terms a title uses
+TEXT_SYNONYMS = "text_syn"  # … and a section's text
+KEYS_FIELD = "keys_ko"  # a document's id and tags, on its page's entry
+# The other names of a term count for less than the word itself: a page that says
+# 매니저 comes before one that says 관리자 when someone types 매니저.
+SYNONYM_WEIGHT = 1.0
+# An id or a tag names the document, as its title does, but a tag is shared by many
+# documents and a title says more: between the text and the title.
+KEYS_WEIGHT = 0.5  # of the title's boost
 DEFAULT_SEPARATOR = r"[\s\-]+"
 MIN_TERM = 2  # one-syllable parts (표, 율) would match half the library
 # Titles and headings are names (한 줄 업무일지, 원콜 처리율): people type them unspaced
@@ -216,15 +244,80 @@ def needs_analysis(token: str) -> list[str]:
     return [part for _, part in word_parts(token) if _HANGUL.search(part)]
 
 
+@dataclass(frozen=True)
+class Synonyms:
+    """The glossary's terms as search sees them: which words name which term, and the
+    index tokens of all the names of each term.
+
+    A field that uses one name of a term (관리자, 관리자를, 원콜 처리율이) gets the tokens
+    of all its names (매니저, 팀장, 윗사람, 상급자, 책임자), so any of them finds it; the
+    browser does nothing for it. Names are matched as people write them: by their noun
+    stems, spaced or not (`claim_key`, the rule that a word names one term only).
+    """
+
+    lookup: Mapping[str, int]  # claim key of a name → its group
+    tokens: tuple[tuple[str, ...], ...]  # the index tokens of each group's names
+    span: int  # the most words in one name
+
+    @classmethod
+    def of(cls, groups: Sequence[Sequence[str]], separator: str, analysed: Mapping[str, Sequence[Morph]]) -> Synonyms:
+        lookup: dict[str, int] = {}
+        group_tokens = []
+        span = 1
+        for g, names in enumerate(groups):
+            found: list[str] = []
+            for name in names:
+                runs = tokens(name, separator)
+                words = [w for run in runs for w in run]
+                span = max(span, len(words))
+                # A spaced name adds itself unspaced and its parts by Kiwi, not its every
+                # word: 첫 통화 해결률 must not make 통화 find every page that says FCR.
+                found += (words if len(words) == 1 else ["".join(words)]) + field_terms(runs, analysed, names=True)
+                lookup.setdefault(claim_key(name), g)
+            group_tokens.append(tuple(_unique(found)))
+        return cls(lookup, tuple(group_tokens), span)
+
+
+def synonym_groups(pages: Mapping[str, Mapping[str, Any] | None]) -> list[list[str]]:
+    """The names of every term (term first), from the front matter of the glossary pages."""
+    return [
+        [str(n) for n in names]
+        for meta in pages.values()
+        if meta
+        for names in meta.get("synonyms") or []
+        if isinstance(names, list) and names
+    ]
+
+
+NO_SYNONYMS = Synonyms({}, (), 1)
+
+
+_LABELS = "labels"  # a page's kind and roles as its results show them (Material's `tags`)
+
+
 def field_terms(runs: list[list[str]], analysed: Mapping[str, Sequence[Morph]], names: bool = False) -> list[str]:
     """Every extra token of a field, in text order (repeated text compresses well).
 
     `names`: the field holds titles or headings (see RUN_LIMIT).
     """
+    return field_analysis(runs, analysed, names)[0]
+
+
+def field_analysis(
+    runs: list[list[str]],
+    analysed: Mapping[str, Sequence[Morph]],
+    names: bool = False,
+    synonyms: Synonyms = NO_SYNONYMS,
+) -> tuple[list[str], list[str]]:
+    """The extra tokens of a field, and the tokens of the other names of the glossary
+    terms it uses (see Synonyms), each in text order."""
     terms: list[str] = []
+    groups: list[int] = []
     run_limit = RUN_LIMIT if names else 1
     for run in runs:
         infos = [word_info(token, analysed, lemmas=names) for token in run]
+        if synonyms.lookup:
+            groups += _groups_in(run, infos, synonyms)
         for i, info in enumerate(infos):
             terms += info.terms
             if info.whole and info.stem and _HANGUL.search(info.stem):
@@ -238,7 +331,29 @@ def field_terms(runs: list[list[str]], analysed: Mapping[str, Sequence[Morph]], 
                 if joined != info.stem:
                     terms.append(joined.lower())
     surface = {token for run in runs for token in run}
-    return [t for t in _unique(terms) if t not in surface]
+    extra = [t for t in _unique(terms) if t not in surface]
+    if not groups:
+        return extra, []
+    have = surface | set(extra)
+    found = [t for g in dict.fromkeys(groups) for t in synonyms.tokens[g]]
+    return extra, [t for t in _unique(found) if t not in have]
+
+
+def _groups_in(run: list[str], infos: list[WordInfo], synonyms: Synonyms) -> list[int]:
+    """The groups whose names a run of words uses: a word, its noun stem or a part of it
+    (고객충성도 → 충성도), or up to `span` words' stems together (원콜 처리율이)."""
+    found: list[int] = []
+    cores = [info.stem or token for token, info in zip(run, infos, strict=True)]
+    for i, (token, info) in enumerate(zip(run, infos, strict=True)):
+        for key in (token, cores[i], *info.terms):
+            if key in synonyms.lookup:
+                found.append(synonyms.lookup[key])
+        joined = cores[i]
+        for core in cores[i + 1 : i + synonyms.span]:
+            joined += core
+            if joined in synonyms.lookup:
+                found.append(synonyms.lookup[joined])
+    return found
 
 
 # ------------------------------------------------------------------ the index
@@ -249,6 +364,25 @@ def page_tags(meta: Mapping[str, Any] | None) -> list[str]:
     if not meta or not meta.get("kind_label"):
         return []
     return [str(meta["kind_label"]), *(str(r) for r in meta.get("role_labels") or [])]
+
+
+def filter_choices(docs: Iterable[Any]) -> dict[str, list[list[str]]]:
+    """The chips of the results panel: each kind and role the site's documents have, as
+    [name, label] in the contract's order; the browser keeps one of each
+    (`assets/search-ko.js`, which matches the labels results carry)."""
+    docs = list(docs)
+    kinds = {doc.kind for doc in docs}
+    roles = {role for doc in docs for role in doc.all_roles}
+    return {
+        "kinds": [[spec.name, spec.label] for spec in KIND_SPECS if spec.name in kinds],
+        "roles": [[role, labels.ROLE_LABEL[role]] for role in labels.ROLE_TRACK_ORDER if role in roles],
+    }
+
+
+def kind_boost(kind: object) -> float:
+    """The search weight of a kind's pages (KindSpec.search_boost; 1 for anything else)."""
+    spec = SPEC_BY_KIND.get(kind) if isinstance(kind, str) else None
+    return spec.search_boost if spec else 1.0
 
 
 def is_listing(url: str) -> bool:
@@ -271,27 +405,66 @@ def augment_index(
         return index  # already augmented (a rebuild that did not rewrite the index)
     separator = config.get("separator") or DEFAULT_SEPARATOR
     docs = [dict(doc) for doc in index.get("docs") or []]
+    keys: dict[int, list[str]] = {}
+    shown: dict[int, list[str]] = {}
+    for n, doc in enumerate(docs):
+        meta = pages.get(doc.get("location", "")) or {}
+        if meta.get("id"):
+            # Found by what trainers write in `related:` and see in URLs, and by its tags.
+            keys[n] = [str(meta["id"]), *(str(t) for t in meta.get("tags") or [])]
+            doc[KEYS_FIELD] = " ".join(keys[n])
+            shown[n] = page_tags(meta)
 
     fields = [(doc, name, tokens(doc.get(name) or "", separator)) for doc in docs for name in ("title", "text")]
-    words = {part for _, _, runs in fields for run in runs for token in run for part in needs_analysis(token)}
+    # Each tag and label is a name of its own: its words join with each other only.
+    for name, parts_of in ((KEYS_FIELD, keys), (_LABELS, shown)):
+        for n, parts in parts_of.items():
+            fields.append((docs[n], name, [run for part in parts for run in tokens(part, separator)]))
+    groups = synonym_groups(pages)
+    group_runs = [tokens(name, separator) for group in groups for name in group]
+    words = {
+        part
+        for runs in (*(runs for _, _, runs in fields), *group_runs)
+        for run in runs
+        for token in run
+        for part in needs_analysis(token)
+    }
     analysed = analyser(sorted(words))
+    synonyms = Synonyms.of(groups, separator, analysed) if groups else NO_SYNONYMS
     for doc, name, runs in fields:
-        extra = field_terms(runs, analysed, names=name == "title")
+        extra, others = field_analysis(runs, analysed, names=name != "text", synonyms=synonyms)
+        if name in (KEYS_FIELD, _LABELS):
+            if extra and name == KEYS_FIELD:
+                doc[KEYS_FIELD] += " " + " ".join(extra)
+            # The other names of a tag or a label (슈퍼바이저 for the role 수퍼바이저) find
+            # its documents as their text would: a tag is shared by many documents and
+            # says less about each than its title.
+            name, extra = "text", []
         if extra:
             doc[TITLE_FIELD if name == "title" else TEXT_FIELD] = " ".join(extra)
+        if others:
+            field = TITLE_SYNONYMS if name == "title" else TEXT_SYNONYMS
+            doc[field] = " ".join(_unique([*(doc.get(field) or "").split(), *others]))
     for doc in docs:
         page = doc.get("location", "").split("#")[0]
-        shown = page_tags(pages.get(page)) if page == doc.get("location") else []
+        meta = pages.get(page)
+        shown = page_tags(meta) if page == doc.get("location") else []
         if shown:
             doc["tags"] = shown + [t for t in doc.get("tags") or [] if t not in shown]
-        if is_listing(page) and "boost" not in doc:
-            doc["boost"] = LISTING_BOOST
+        if "boost" not in doc:
+            if is_listing(page):
+                doc["boost"] = LISTING_BOOST
+            elif meta and (boost := kind_boost(meta.get("kind"))) != 1:
+                doc["boost"] = boost
 
     boosts = {name: dict(value) for name, value in (config.get("fields") or {}).items()}
     title_boost = boosts.get("title", {}).get("boost", 1e3)
     text_boost = boosts.get("text", {}).get("boost", 1.0)
     boosts[TITLE_FIELD] = {"boost": title_boost}
     boosts[TEXT_FIELD] = {"boost": text_boost}
+    boosts[TITLE_SYNONYMS] = {"boost": title_boost * SYNONYM_WEIGHT}
+    boosts[TEXT_SYNONYMS] = {"boost": text_boost * SYNONYM_WEIGHT}
+    boosts[KEYS_FIELD] = {"boost": title_boost * KEYS_WEIGHT}
     # Our tags are labels already in the text, not an author's topic tags: worth a word.
     boosts["tags"] = {"boost": text_boost}
     config["fields"] = boosts

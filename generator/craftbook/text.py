@@ -15,12 +15,15 @@ import itertools
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+
+from .terms import FieldTermExtension, pattern
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Exactly the characters Python-Markdown (with tables) lets a backslash escape.
@@ -137,6 +140,13 @@ def _markdown() -> markdown.Markdown:
 
 
 _MD = _markdown()
+_TERMS = FieldTermExtension()
+# The same Markdown plus tooltips for glossary terms (craftbook.terms), for the fields
+# that use one; the others keep the fast path below.
+_MD_TERMS = markdown.Markdown(
+    extensions=["tables", "fenced_code", "sane_lists", "nl2br", _NoRawHtml(), _TERMS],
+    output_format="html",
+)
 
 
 # One line of letters, digits, spaces and punctuation that means nothing to Markdown or
@@ -185,11 +195,21 @@ def _simple_paragraphs(source: str) -> str | None:
     return "\n".join(paragraphs)
 
 
-def render_markdown(text: str) -> Markup:
-    """Markdown field → sanitised HTML fragment wrapped for a raw HTML block."""
+def render_markdown(text: str, terms: Mapping[str, str] | None = None) -> Markup:
+    """Markdown field → sanitised HTML fragment wrapped for a raw HTML block.
+
+    `terms` maps glossary names to their tooltips (craftbook.terms); each use of one in
+    the text becomes `<abbr title="…">`.
+    """
     source = unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
     if not source:
         return Markup("")
+    if terms:
+        regex = pattern(terms)
+        if regex is not None and regex.search(source):
+            _TERMS.glossary = dict(terms)
+            _MD_TERMS.reset()  # the extension's abbreviations become exactly `terms`
+            return Markup(f'<div class="cb-md">\n{_MD_TERMS.convert(source)}\n</div>')
     simple = _simple_paragraphs(source)
     if simple is not None:
         return Markup(f'<div class="cb-md">\n{simple}\n</div>')

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from .models import KIND_SPECS, SPEC_BY_KIND
@@ -92,6 +93,27 @@ def tag_source(slug: str) -> str:
 def numbered_source(first: str, number: int) -> str:
     """Page `number` of a paginated list whose first page is `first` (…/index.md)."""
     return first if number == 1 else first.replace("index.md", f"page_{number}.md")
+
+
+def term_anchors(terms: Iterable[str]) -> dict[str, str]:
+    """The anchor of each term on its glossary page (`원콜 처리율` → `원콜-처리율`), unique
+    within the page: a second term with the same slug gets `-2`. Links people keep point
+    at these, so they follow the term's text, not its position."""
+    anchors: dict[str, str] = {}
+    used: set[str] = set()
+    for term in terms:
+        slug = slugify(term) or "term"
+        candidate, n = slug, 2
+        while candidate in used:
+            candidate, n = f"{slug}-{n}", n + 1
+        used.add(candidate)
+        anchors[term] = candidate
+    return anchors
+
+
+def initial_anchor(initial: str) -> str:
+    """The anchor of a glossary page's group of terms by initial (`ㄱ`, `a`, `기타`)."""
+    return "initial-" + (slugify(initial) or "other")
 
 
 def role_feed(role: str) -> str:

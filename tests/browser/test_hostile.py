@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from craftbook.models import KIND_SPECS
 
 from tests.conftest import FIXTURES
 
@@ -101,7 +102,7 @@ def _pages(site: Path) -> list[str]:
 
 def test_the_hostile_library_covers_every_kind(hostile_site: Path) -> None:
     pages = _pages(hostile_site)
-    for kinddir in ("playbooks", "lessons", "scorecards", "scripts", "resources", "editions"):
+    for kinddir in (spec.site_folder for spec in KIND_SPECS):
         assert any(p.startswith(f"{kinddir}/hostile-") for p in pages), kinddir
     assert any(p.startswith("tags/") and p != "tags/index.html" for p in pages)
 
@@ -177,3 +178,25 @@ def test_the_script_flowchart_draws_hostile_labels_as_text(hostile_page: tuple) 
     assert diagram.locator("foreignObject img, foreignObject svg, foreignObject script").count() == 0
     assert dialogs == []
     assert foreign == []
+
+
+def test_glossary_tooltips_show_hostile_definitions_as_text(hostile_site: Path, hostile_page: tuple) -> None:
+    """Material's tooltips put an abbreviation's title into the page as HTML (innerHTML),
+    so no title may hold what HTML reads as markup; and a real one shows the text."""
+    page, base, dialogs, foreign = hostile_page
+    titles: dict[str, list[str]] = {}
+    for rel in _pages(hostile_site):
+        page.goto(base + rel, wait_until="load")
+        titles[rel] = page.eval_on_selector_all("abbr[title]", "nodes => nodes.map(n => n.getAttribute('title'))")
+    assert sum(map(len, titles.values())) > 10  # the hostile glossary's terms are used across the library
+    marked_up = {rel: [t for t in found if set(t) & set("<>&")] for rel, found in titles.items()}
+    assert {rel: found for rel, found in marked_up.items() if found} == {}
+    page.goto(base + "playbooks/hostile-playbook/", wait_until="load")
+    page.locator("article abbr").first.hover()
+    tooltip = page.locator(".md-tooltip2__inner", has_text="alert:").first
+    tooltip.wait_for(state="attached")
+    assert tooltip.inner_text().startswith(
+        'alert: ＜img src=x onerror=alert("tooltip")＞ ＜img src=x onerror=alert(2)＞'
+    )
+    assert page.locator(".md-tooltip2 img, .md-tooltip2 svg, .md-tooltip2 script").count() == 0
+    assert dialogs == [] and foreign == []

@@ -28,6 +28,7 @@ import material
 import pytest
 from craftbook import labels
 from craftbook.build import BuildOptions, build
+from craftbook.models import KINDS, ROLES
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, STARTER
 from tests.test_subpath import PREFIX, _Server, _SubPathHandler
@@ -261,7 +262,7 @@ def test_each_nav_tab_lands_on_its_overview_page(visit: Any, base: str, tab: str
     page.wait_for_url(base + url)
     assert heading(page) == title
     cards = page.locator(".cb-overview-item a.cb-overview-link")
-    assert cards.count() == (5 if url == "roles/" else 6)
+    assert cards.count() == (len(ROLES) if url == "roles/" else len(KINDS))  # one card each
     cards.first.click()  # a card leads to its track or listing
     page.wait_for_load_state()
     assert page.url != base + url and heading(page)

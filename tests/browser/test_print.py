@@ -26,6 +26,7 @@ HANDOUT = "lessons/lesson-diagnosis/handout/"
 SCORECARD = "scorecards/qa-retention/"
 STARTER_SCORECARD = "scorecards/qa-retention-call/"
 STARTER_LESSON = "lessons/lesson-cancellation-reason-diagnosis/"
+GLOSSARY = "glossary/glossary-basics/"
 CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer"]
 A4_POINTS = (595, 842)  # 210 × 297 mm
 
@@ -72,7 +73,7 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.parametrize("path", [LESSON, SCORECARD, HANDOUT])
+@pytest.mark.parametrize("path", [LESSON, SCORECARD, HANDOUT, GLOSSARY])
 def test_site_chrome_is_on_screen_but_not_on_paper(page, site_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
     _open(page, site_url + path, "screen")
     assert page.evaluate(_VISIBILITY, CHROME) == dict.fromkeys(CHROME, "visible")
@@ -290,3 +291,12 @@ def test_copy_buttons_of_code_blocks_are_not_printed(page, site_url: str) -> Non
     assert buttons.count() > 10 and buttons.first.is_visible()
     page.emulate_media(media="print")
     assert all(not buttons.nth(i).is_visible() for i in range(buttons.count()))
+
+
+def test_glossary_prints_its_terms_without_the_jump_index(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    _open(page, site_url + GLOSSARY, "screen")
+    assert page.locator(".cb-jump").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator(".cb-jump").is_hidden()  # on paper it links nowhere
+    assert page.locator(".cb-term").count() == 5 and page.locator(".cb-term").first.is_visible()
+    assert _sizes(_pdf(page)) == {A4_POINTS}

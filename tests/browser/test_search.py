@@ -145,6 +145,7 @@ def test_search_still_works_when_our_worker_cannot_start(browser: Any, base: str
     try:
         assert "scripts/script-night-callback/" in paths(results(page, "콜백예약표를"), base)[:5]
         assert page.evaluate("() => window.craftbookSearch.relayed") is False
+        assert page.locator(".cb-search-filter").is_hidden()  # Material's own worker cannot filter
     finally:
         context.close()
 
@@ -192,6 +193,18 @@ def test_queries_are_rewritten_on_the_way_to_materials_own_worker_too(search_pag
         ("kpi를", "kpi", False, None),
         ("이끄는", "이끄", False, "이끌"),  # 이끌다 drops its ㄹ before 는
         ("매트릭스", "매트릭스", False, None),
+        # What an agent or a customer says mid-call: 하다 / 되다 verbs in spoken forms.
+        ("해지할래요", "해지", False, None),
+        ("해지하려고요", "해지", False, None),
+        ("해지해주세요", "해지", False, None),
+        ("해지하고", "해지", False, None),
+        ("신청할게요", "신청", False, None),
+        ("녹음되나요", "녹음", False, None),
+        ("해지돼요", "해지", False, None),
+        ("얼마예요", "얼마", False, None),
+        ("바꿀래요", "바꾸", False, None),  # ㄹ belongs to the ending: 바꾸 + ㄹ래요
+        ("옮기려고요", "옮기", False, None),
+        ("미래", "미래", False, None),  # 래 after a syllable without ㄹ: a noun, left alone
     ],
 )
 def test_query_stems(search_page: Any, typed: str, stem: str, weak: bool, alt: str | None) -> None:
@@ -207,6 +220,16 @@ def test_query_rewrite(search_page: Any) -> None:
     assert rewrite('+필수 -제외 "구문" 필드:값 ~1 ^2') == " ".join(
         f"{w}^8 {w}" for w in ["필수", "제외", "구문", "필드", "값", "1", "2"]
     )  # lunr's syntax is just punctuation to a person typing
+
+
+def test_spoken_queries_keep_their_topic(search_page: Any) -> None:
+    topical = lambda q: search_page.evaluate("(q) => window.craftbookSearch.topical(q)", q)  # noqa: E731
+    assert topical("해지하고 싶어요") == ["해지하고"]
+    assert topical("요금 좀 깎아 주세요") == ["요금", "깎아"]
+    assert topical("주세요") == ["주세요"]  # nothing else left: searched as typed
+    plan = lambda q: search_page.evaluate("(q) => window.craftbookSearch.plan(q).query", q)  # noqa: E731
+    assert plan("해지할래요") == "해지"
+    assert plan("요금제 바꿀래요") == "요금제 바꾸^1"  # a verb stem: whole word only, the noun leads
 
 
 def test_query_plan_in_our_worker(search_page: Any) -> None:
@@ -269,3 +292,188 @@ def test_korean_tags_get_readable_pages_in_gana_order(site: Path) -> None:
     listing = (site / "tags" / "index.html").read_text(encoding="utf-8")
     order = [listing.index(f">{tag}<") for tag in ["권한위임", "성찰", "원콜해결", "코칭", "품질평가"]]
     assert order == sorted(order)
+
+
+# --------------------------------------------------------------- issue 14: input events, filters, ranking
+
+
+def answered(page: Any, query: str) -> list[dict[str, Any]]:
+    page.wait_for_function(
+        "(q) => window.__answered === q || window.__answered === window.craftbookSearch.transform(q)", arg=query
+    )
+    return page.eval_on_selector_all(
+        RESULT,
+        """items => items.map(item => ({
+            url: new URL(item.querySelector("a").href).pathname,
+            tags: [...item.querySelectorAll(":scope > a .md-tag")].map(tag => tag.textContent.trim()),
+        }))""",
+    )
+
+
+def test_text_that_arrives_without_a_key_is_searched(search_page: Any, base: str) -> None:
+    # insert_text sends an input event and no key at all, as a paste, dictation or an
+    # IME's last syllable does; Material alone would wait for the next keyup.
+    box = search_page.locator(BOX)
+    box.fill("")
+    box.focus()
+    search_page.keyboard.insert_text("매트릭스")
+    assert paths(answered(search_page, "매트릭스"), base)[0] == "playbooks/manager-delegation/"
+    # A paste with the mouse: the value changes and one input event says so.
+    search_page.evaluate(
+        """(text) => {
+            const box = document.querySelector("input.md-search__input");
+            box.value = text;
+            box.dispatchEvent(new InputEvent("input", {bubbles: true, inputType: "insertFromPaste"}));
+        }""",
+        "콜백예약표를",
+    )
+    assert "scripts/script-night-callback/" in paths(answered(search_page, "콜백예약표를"), base)[:5]
+
+
+def test_text_arriving_in_quick_pieces_is_searched_once_it_settles(search_page: Any) -> None:
+    box = search_page.locator(BOX)
+    box.fill("")
+    box.focus()
+    search_page.wait_for_timeout(400)
+    search_page.evaluate(
+        """() => {  // note every query Material sends from now on
+            window.__sent = [];
+            const send = Worker.prototype.postMessage;
+            Worker.prototype.postMessage = function (message) {
+                if (message && message.type === 2) window.__sent.push(message.data);
+                return send.apply(this, arguments);
+            };
+        }"""
+    )
+    search_page.keyboard.insert_text("위")  # dictation arrives in pieces, without keys
+    search_page.keyboard.insert_text("임")
+    answered(search_page, "위임")
+    search_page.wait_for_timeout(400)
+    assert search_page.evaluate("() => window.__sent") == ["위임"]  # not 위, then 위임
+
+
+@pytest.fixture
+def filter_page(browser: Any, base: str) -> Iterator[Any]:
+    """A tab of its own: the chips are remembered on the device (localStorage)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.add_init_script(TRACK_ANSWERS)
+    page = context.new_page()
+    page.goto(base)
+    page.wait_for_function("() => window.craftbookSearch.relayed")
+    yield page
+    context.close()
+
+
+def press(page: Any, selector: str, query: str, key: str | None = None) -> list[dict[str, Any]]:
+    """Click a chip (or press `key` on it) and wait for the query's next answer."""
+    before = page.evaluate("(q) => window.__marks.answered[q] || 0", query)
+    if key:
+        page.focus(selector)
+        page.keyboard.press(key)
+    else:
+        page.click(selector)
+    page.wait_for_function("([q, t]) => (window.__marks.answered[q] || 0) > t", arg=[query, before])
+    return answered(page, query)
+
+
+def chips(page: Any, name: str) -> dict[str, bool]:
+    return page.eval_on_selector_all(
+        f"[data-filter-{name}]",
+        "nodes => Object.fromEntries(nodes.map(n => [n.textContent, n.getAttribute('aria-pressed') === 'true']))",
+    )
+
+
+def test_kind_and_role_chips_filter_the_results_and_are_remembered(filter_page: Any, base: str) -> None:
+    page = filter_page
+    everything = results(page, "상담")
+    assert len({item["tags"][0] for item in everything if item["tags"]}) > 1
+    assert page.get_attribute(".cb-search-filter", "aria-label") == "검색 결과 거르기"
+    assert list(chips(page, "kind"))[:3] == ["전체", "역할 플레이북", "교육안"]
+    assert chips(page, "kind")["전체"] is True
+
+    scripts = press(page, "[data-filter-kind=script]", "상담")
+    assert scripts and all(item["tags"][:1] == ["상담 스크립트"] for item in scripts)
+    assert len(scripts) < len(everything)
+    assert chips(page, "kind")["상담 스크립트"] is True and chips(page, "kind")["전체"] is False
+    # A role besides: scripts for QA evaluators, of which this library has none.
+    assert press(page, "[data-filter-role=qa]", "상담") == []
+
+    page.reload()  # the agent comes back tomorrow: the choice is still there
+    page.wait_for_function("() => window.craftbookSearch.relayed")
+    assert results(page, "콜백") == []
+    assert chips(page, "kind")["상담 스크립트"] is True and chips(page, "role")["QA 평가자"] is True
+    callback = press(page, "[data-filter-role='']", "콜백")
+    assert callback and all(item["tags"][:1] == ["상담 스크립트"] for item in callback)
+    # The chips are buttons: reachable and pressable from the keyboard.
+    widened = press(page, "[data-filter-kind='']", "콜백", key="Enter")
+    assert len(widened) > len(callback)
+    assert chips(page, "kind")["전체"] is True
+
+
+def test_a_choice_made_in_another_window_applies_in_this_one(filter_page: Any, base: str) -> None:
+    page = filter_page
+    other = page.context.new_page()  # a second window of the same site on this device
+    other.goto(base)
+    other.wait_for_function("() => window.craftbookSearch.relayed")
+    assert len({item["tags"][0] for item in results(other, "상담") if item["tags"]}) > 1
+    page.wait_for_timeout(200)
+    results(page, "콜백")
+    before = other.evaluate("() => window.__marks.answered['상담']")
+    press(page, "[data-filter-kind=script]", "콜백")
+    other.wait_for_function(
+        "() => document.querySelector('[data-filter-kind=script]').getAttribute('aria-pressed') === 'true'"
+    )
+    other.wait_for_function("(t) => window.__marks.answered['상담'] > t", arg=before)  # asked again
+    assert all(item["tags"][:1] == ["상담 스크립트"] for item in answered(other, "상담"))
+    other.close()
+
+
+def test_a_filter_left_from_a_kind_the_site_no_longer_has_is_dropped(browser: Any, base: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.add_init_script(TRACK_ANSWERS)
+    context.add_init_script("""localStorage.setItem("craftbook.searchFilter", '{"kind": "gone", "role": "{"}');""")
+    page = context.new_page()
+    page.goto(base)
+    try:
+        page.wait_for_function("() => window.craftbookSearch.relayed")
+        assert results(page, "평가표")  # not filtered to nothing
+        assert chips(page, "kind")["전체"] is True
+    finally:
+        context.close()
+
+
+ISSUE_14 = {
+    # The queries of issue 14 on the starter library, as a stressed agent types them.
+    "해지할래요": "scripts/script-cancellation-price/",
+    "매니저 바꿔": "scripts/script-heavy-complaint-manager-request/",
+    "상급자": "scripts/script-heavy-complaint-manager-request/",
+    "책임자 연결": "scripts/script-heavy-complaint-manager-request/",
+    "supervisor-mbwa-over-mbo": "playbooks/supervisor-mbwa-over-mbo/",
+}
+
+
+@pytest.fixture(scope="module")
+def starter_page(browser: Any, starter_site: Path, serve: Callable[[Path], str]) -> Iterator[tuple[Any, str]]:
+    base = serve(starter_site)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context.add_init_script(TRACK_ANSWERS)
+    page = context.new_page()
+    page.goto(base)
+    yield page, base
+    context.close()
+
+
+def test_the_starter_library_answers_agents_as_they_talk(starter_page: tuple[Any, str]) -> None:
+    page, base = starter_page
+    top = {query: paths(results(page, query), base)[:3] for query in ISSUE_14}
+    assert top["매니저 바꿔"][0] == ISSUE_14["매니저 바꿔"]
+    assert top["상급자"][0] == ISSUE_14["상급자"]
+    assert top["책임자 연결"][0] == ISSUE_14["책임자 연결"]
+    assert top["supervisor-mbwa-over-mbo"][0] == ISSUE_14["supervisor-mbwa-over-mbo"]
+    assert ISSUE_14["해지할래요"] in top["해지할래요"]
+
+
+def test_a_script_outranks_a_scorecard_that_only_mentions_its_situation(starter_page: tuple[Any, str]) -> None:
+    page, base = starter_page
+    found = paths(results(page, "해지"), base)
+    assert found.index("scripts/script-cancellation-price/") < found.index("scorecards/qa-retention-call/")

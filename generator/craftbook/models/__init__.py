@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import edition, lesson, resource, role_playbook, scorecard, script
+from . import edition, glossary, lesson, resource, role_playbook, scorecard, script
 from .base import (
     ID_PATTERN,
     RESERVED_IDS,
@@ -34,6 +34,7 @@ from .base import (
     reserved_id_problem,
 )
 from .edition import Edition, Pick
+from .glossary import Glossary, Term
 from .lesson import AgendaItem, Lesson, QuizItem, Roleplay
 from .resource import Resource
 from .role_playbook import Crafting, Metric, Practice, RolePlaybook, Shift
@@ -48,6 +49,7 @@ KIND_SPECS: tuple[KindSpec, ...] = (
     script.SPEC,
     resource.SPEC,
     edition.SPEC,
+    glossary.SPEC,
 )
 SPEC_BY_KIND: dict[str, KindSpec] = {spec.name: spec for spec in KIND_SPECS}
 KINDS: tuple[str, ...] = tuple(SPEC_BY_KIND)
@@ -83,6 +85,7 @@ __all__ = [
     "Criterion",
     "DocumentBase",
     "Edition",
+    "Glossary",
     "Id",
     "KindSpec",
     "Lesson",
@@ -108,6 +111,7 @@ __all__ = [
     "Shift",
     "Source",
     "Step",
+    "Term",
     "Url",
     "document_rules",
     "references",

@@ -204,6 +204,9 @@ class KindSpec:
     # beyond their existence and kind, which `references` already covers.
     library_rules: Callable[[Any, Callable[[str], Any]], list[Any]] = _no_library_rules
     blurb: str = ""  # one Korean sentence on the 문서 overview page: what this kind holds
+    # Weight of its pages in search (craftbook.search): a script is what an agent looks
+    # for mid-call, so it comes before documents that only mention the situation.
+    search_boost: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

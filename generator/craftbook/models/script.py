@@ -383,4 +383,5 @@ SPEC = KindSpec(
     references=_references,
     rules=script_rules,
     blurb="갈림길이 있는 세일즈 상담 스크립트입니다. 상담 모드로 열면 통화 중에 한 단계씩 따라갈 수 있습니다.",
+    search_boost=2.0,
 )
