@@ -32,7 +32,7 @@ def test_check_reports_every_error_and_exits_1(tmp_path: Path) -> None:
     lines = output.strip().splitlines()
     assert lines[0].startswith("bad-role.yaml:5:16: error: roles[1]: ")
     assert "script-graph.yaml:7:8: error: start: no step 'opne' (did you mean 'open'?)" in lines
-    assert lines[-2:] == ["3 errors in 2 files", "8 files read"]
+    assert lines[-2:] == ["3 errors in 2 files", "9 files read"]
 
 
 def test_check_one_file() -> None:
