@@ -55,7 +55,7 @@ def test_links_that_stay_inside_the_project_are_followed(project: Path) -> None:
     (project / "playbooks" / "linked.yaml").symlink_to("../shared/one.yaml")
     (project / "playbooks" / "folder").symlink_to(shared / "more", target_is_directory=True)
     code, lines = run("check", str(project / "playbooks"))
-    assert (code, lines) == (0, ["ok: 8 documents valid", "8 files read"])
+    assert (code, lines) == (0, ["ok: 9 documents valid", "9 files read"])
 
 
 def test_a_link_that_leads_outside_the_project_is_refused_and_never_published(project: Path) -> None:
@@ -78,7 +78,7 @@ def test_a_link_that_leads_outside_the_project_is_refused_and_never_published(pr
             f"leaks/:1:1: error: symbolic link to {outside}, outside the project ({os.path.realpath(project)}); "
             f"{refusal}",
             "2 errors in 2 files",
-            "6 files read",
+            "7 files read",
         ],
     )
     site = project / "site"
@@ -123,7 +123,7 @@ def test_broken_links_loops_and_second_ways_to_one_file_are_errors(tmp_path: Pat
             "twice.yaml:1:1: error: is the same file as resource.yaml (through a symbolic link), which is read "
             "already; remove the link (each document is read once)",
             "4 errors in 4 files",
-            "6 files read",
+            "7 files read",
         ],
     )
 
@@ -156,8 +156,8 @@ def test_every_file_is_read_or_reported_as_skipped(tmp_path: Path) -> None:
             f".yml are read; {rename}",
             "script.yaml.txt:1:1: warning: looks like a library file but is not read: only names that end in .yaml "
             f"or .yml are read; {rename}",
-            "ok: 8 documents valid, 3 warnings",
-            "8 files read; skipped: 11 — editor backups: #lesson.yaml#, .resource.yaml.swp, old.yaml.bak and 1 more; "
+            "ok: 9 documents valid, 3 warnings",
+            "9 files read; skipped: 11 — editor backups: #lesson.yaml#, .resource.yaml.swp, old.yaml.bak and 1 more; "
             "hidden: .archive/, .draft.yaml; not YAML: README.md, logo.png; "
             "misnamed: edition.yaml , ideas.ymal, script.yaml.txt",
         ],
@@ -175,7 +175,7 @@ def test_a_pipe_named_like_a_document_is_skipped_not_waited_on(tmp_path: Path) -
         0,
         "pipe.yaml:1:1: warning: not a regular file (a pipe, socket or device), so it is not read; "
         "replace it with a plain file or remove it",
-        "6 files read; skipped: 1 — not regular files: pipe.yaml",
+        "7 files read; skipped: 1 — not regular files: pipe.yaml",
     )
 
 
@@ -233,5 +233,5 @@ def test_a_folder_that_cannot_be_read_is_an_error_not_an_empty_folder(tmp_path: 
         "secret/:1:1: error: cannot read this folder (Permission denied), so its files are not checked or published; "
         "give read access to it, or move it out of the library",
         "1 error in 1 file",
-        "6 files read",
+        "7 files read",
     ]

@@ -95,7 +95,7 @@ def test_every_error_of_every_file_in_one_run(tmp_path: Path) -> None:
     files = {d.file for d in caught.value.diagnostics}
     assert files == {p.name for p in cases}
     assert len(caught.value.diagnostics) == 1 + 2 + 2
-    assert caught.value.report().splitlines()[-2:] == ["5 errors in 3 files", "9 files read"]
+    assert caught.value.report().splitlines()[-2:] == ["5 errors in 3 files", "10 files read"]
 
 
 def test_duplicate_id_names_both_files(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,7 @@ def test_the_new_folder_builds_with_craftbook_and_with_plain_mkdocs(tmp_path: Pa
     assert (root / "site" / "guide" / "index.html").is_file()  # the shipped 작성 가이드
     assert (root / "site" / "assets" / "consult.js").is_file()
     plain = subprocess.run(
-        [shutil.which("mkdocs") or "mkdocs", "build", "-q", "-d", str(tmp_path / "plain")],
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "plain")],
         cwd=root,
         capture_output=True,
         text=True,
@@ -125,7 +126,8 @@ def test_the_pages_workflow_passes_zizmor(tmp_path: Path, workflow: Path | str) 
     if workflow == "init":
         init(str(tmp_path / "s"))
         workflow = tmp_path / "s" / ".github/workflows/pages.yml"
-    zizmor = shutil.which("zizmor")
+    # Beside this Python: CI runs .venv/bin/pytest without the venv on PATH.
+    zizmor = shutil.which("zizmor") or shutil.which("zizmor", path=str(Path(sys.executable).parent))
     assert zizmor, "zizmor is a test dependency (pyproject.toml)"
     result = subprocess.run(
         [zizmor, "--offline", "--persona=auditor", "--no-progress", str(workflow)],

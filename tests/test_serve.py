@@ -136,7 +136,7 @@ def test_serve_keeps_the_last_good_site_with_the_errors_while_the_library_is_bro
         assert "마지막으로 빌드에 성공한 사이트를 보여 드립니다" in banner
         assert "resource.yaml:3:8: error: invalid YAML: this &#x27;[&#x27; starts a list" in banner
         # Only the broken file's own error: references to it are not reported again.
-        assert banner.endswith("\n1 error in 1 file\n6 files read</pre>")
+        assert banner.endswith("\n1 error in 1 file\n7 files read</pre>")
         assert "--md-primary" in _fetch(f"http://127.0.0.1:{port}/assets/craftbook.css", timeout=1)
         assert "resource.yaml:3:8: error: invalid YAML" in log.read_text(encoding="utf-8")  # the console too
         source.write_text(good.replace("title: 포상하기 대신 인정하기", "title: 고친 제목"), encoding="utf-8")
