@@ -702,8 +702,8 @@ def test_a_shared_link_into_a_hand_off_brings_its_line_to_say_into_view(
 def test_a_stale_warning_after_a_hand_off_is_seen_with_the_line_to_say(
     open_page: Callable[..., Page], starter: str, width: int, height: int
 ) -> None:
-    # Read in 2027-05: every starter script is past its review interval.
-    page = open_page(starter + PRICE, width=width, height=height, clock=dt.datetime(2027, 5, 1, 9, 0, tzinfo=SEOUL))
+    # Read in 2027-06: every starter script (reviewed 2026-11-30, every 180 days) is past its review interval.
+    page = open_page(starter + PRICE, width=width, height=height, clock=dt.datetime(2027, 6, 15, 9, 0, tzinfo=SEOUL))
     for key, step in (("1", "ask-reason"), ("4", "acknowledge")):
         page.keyboard.press(key)
         expect_step(page, step)
