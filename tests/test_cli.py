@@ -109,6 +109,6 @@ def test_build_shows_craftbook_warnings_and_strict_fails_on_them(tmp_path: Path)
     )
     strict = runner.invoke(main, ["build", "--strict", "--playbooks", str(lib), "--out", str(out)])
     assert strict.exit_code == 1
-    assert strict.output.splitlines()[-2:] == ["2 warnings in 1 file; --strict fails on warnings", "7 files read"]
+    assert strict.output.splitlines()[-2:] == ["2 warnings in 1 file; --strict fails on warnings", "8 files read"]
     assert warning in strict.output.splitlines()
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
