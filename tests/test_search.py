@@ -68,7 +68,7 @@ def test_a_verb_in_a_title_gets_its_dictionary_form() -> None:
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
-        ("사내강사·QA·수퍼바이저", {"qa", "수퍼바이저", "사내강사"}),
+        ("사내강사·QA·슈퍼바이저", {"qa", "슈퍼바이저", "사내강사"}),
         ("(KPI)", {"kpi"}),
         ("MBWA(현장", {"현장"}),
     ],
@@ -161,7 +161,7 @@ def material_index() -> dict[str, object]:
 
 
 PAGES = {
-    "scorecards/qa-consult-quality/": {"kind_label": "평가표", "role_labels": ["QA 평가자", "수퍼바이저"]},
+    "scorecards/qa-consult-quality/": {"kind_label": "평가표", "role_labels": ["QA 평가자", "슈퍼바이저"]},
     "guide/": None,
 }
 
@@ -183,7 +183,7 @@ def test_the_index_keeps_what_material_shows_and_adds_fields_it_indexes() -> Non
 
 def test_document_pages_show_kind_then_roles() -> None:
     docs = augment_index(material_index(), PAGES)["docs"]
-    assert docs[0]["tags"] == ["평가표", "QA 평가자", "수퍼바이저"]
+    assert docs[0]["tags"] == ["평가표", "QA 평가자", "슈퍼바이저"]
     assert "tags" not in docs[1]  # a section of the page: the page above it says it
     assert "tags" not in docs[4]  # a hand-written page
 

@@ -216,7 +216,7 @@ def generate(
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The site's name [default: the folder's name].")
 @click.option(
-    "--starter", is_flag=True, help="Copy the full starter library (31 documents) instead of one example per kind."
+    "--starter", is_flag=True, help="Copy the full starter library (36 documents) instead of one example per kind."
 )
 def init(directory: Path, name: str | None, starter: bool) -> None:
     """Start a new content repository in DIRECTORY; never overwrites a file.

@@ -9,7 +9,7 @@ KIND_LABEL = {spec.name: spec.label for spec in KIND_SPECS}
 ROLE_LABEL = {
     "trainer": "사내강사",
     "qa": "QA 평가자",
-    "supervisor": "수퍼바이저",
+    "supervisor": "슈퍼바이저",
     "manager": "매니저",
     "agent": "상담사",
 }

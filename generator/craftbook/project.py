@@ -5,7 +5,7 @@ nothing is ever overwritten. What it writes:
 
 - `mkdocs.yml` using the craftbook plugin, `requirements.txt` pinning this release;
 - `playbooks/`: one small valid document of each kind (the scaffolds of `craftbook new`),
-  or with `--starter` the full starter library (31 documents);
+  or with `--starter` the full starter library (36 documents);
 - `docs/` for the organisation's own pages (empty but kept in git);
 - `.github/workflows/pages.yml` (check, build, publish on GitHub Pages; actions pinned by
   commit hash), `.github/dependabot.yml` (keeps those pins and the release current);

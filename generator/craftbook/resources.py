@@ -19,7 +19,7 @@ STARTER = PACKAGE / "starter"  # what `craftbook init` writes: project/ is the s
 
 
 def starter_library() -> Path:
-    """The starter library (31 documents) that `craftbook init --starter` copies.
+    """The starter library (36 documents) that `craftbook init --starter` copies.
 
     An installed package carries it as craftbook/starter/playbooks (pyproject.toml maps the
     repository's playbooks/ there); a source checkout reads the repository's own folder.

@@ -594,9 +594,9 @@ def test_a_stale_script_says_so_at_the_top_of_the_panel(open_page: Callable[...,
 
 
 def test_a_script_that_goes_stale_after_the_build_says_so(open_page: Callable[..., Page], starter: str) -> None:
-    # Built while fresh (reviewed 2026-10-05, every 180 days); read in 2027-05.
-    page = open_page(starter + PRICE, width=400, clock=dt.datetime(2027, 5, 1, 9, 0, tzinfo=SEOUL))
-    expect(page.locator("[data-consult] [data-stale]")).to_contain_text("마지막 검토 2026-10-05(180일마다 검토)")
+    # Built while fresh (reviewed 2026-11-30, every 180 days); read in 2027-06.
+    page = open_page(starter + PRICE, width=400, clock=dt.datetime(2027, 6, 15, 9, 0, tzinfo=SEOUL))
+    expect(page.locator("[data-consult] [data-stale]")).to_contain_text("마지막 검토 2026-11-30(180일마다 검토)")
     fresh = open_page(starter + PRICE, width=400, clock=dt.datetime(2026, 12, 1, 9, 0, tzinfo=SEOUL))
     expect_step(fresh, "open")
     expect(fresh.locator("[data-stale]")).to_have_count(0)
@@ -614,7 +614,7 @@ def test_a_narrow_window_shows_the_flowchart_as_a_step_list(
     expect_step(page, "close-follow-up")
     current = page.locator(".cb-flow-list li[aria-current=step]")
     expect(current).to_have_attribute("data-flow-item", "close-follow-up")
-    expect(current.locator(".cb-flow-step")).to_have_text("13. 재연락 약속")
+    expect(current.locator(".cb-flow-step")).to_have_text("16. 재연락 약속")
     expect(page.locator(".cb-flow-list li.cb-flow-visited")).to_have_count(5)
     inside = page.evaluate(
         """() => {
@@ -702,8 +702,8 @@ def test_a_shared_link_into_a_hand_off_brings_its_line_to_say_into_view(
 def test_a_stale_warning_after_a_hand_off_is_seen_with_the_line_to_say(
     open_page: Callable[..., Page], starter: str, width: int, height: int
 ) -> None:
-    # Read in 2027-05: every starter script is past its review interval.
-    page = open_page(starter + PRICE, width=width, height=height, clock=dt.datetime(2027, 5, 1, 9, 0, tzinfo=SEOUL))
+    # Read in 2027-06: every starter script (reviewed 2026-11-30, every 180 days) is past its review interval.
+    page = open_page(starter + PRICE, width=width, height=height, clock=dt.datetime(2027, 6, 15, 9, 0, tzinfo=SEOUL))
     for key, step in (("1", "ask-reason"), ("4", "acknowledge")):
         page.keyboard.press(key)
         expect_step(page, step)
