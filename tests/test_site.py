@@ -43,6 +43,35 @@ def test_starter_library_is_valid_and_substantial() -> None:
     assert kinds.count("edition") >= 2
 
 
+STOP_RULE = "compliance-cancellation-stop-rule"
+
+
+def test_every_script_lesson_and_scorecard_follows_the_one_stop_rule() -> None:
+    """Issue 15: one rule for when to stop offering, stated on one page that every script,
+    lesson and scorecard links; obstructing a cancellation fails the retention scorecard."""
+    library = load_library(STARTER)
+    assert library.get(STOP_RULE) is not None
+    for entry in library:
+        if entry.doc.kind in ("script", "lesson", "scorecard"):
+            assert STOP_RULE in entry.doc.related, entry.doc.id
+    scorecard = library.get("qa-retention-call")
+    criteria = {c.id: c for section in scorecard.sections for c in section.criteria}  # type: ignore[union-attr]
+    assert criteria["respect-decision"].critical
+    assert criteria["recording-notice"].critical and criteria["recording-notice"].na
+
+
+def test_the_starter_library_writes_standard_korean() -> None:
+    """국립국어원 spelling and no translated-sounding closings; the only 오뚜기 is the
+    article's own term, quoted; 수퍼바이저 survives only as a glossary synonym."""
+    for path in sorted(STARTER.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for phrase in ("품위 있는 해지", "품위 있게 해지", "존엄한 해지", "떠나시게 되어"):
+            assert phrase not in text, (path.name, phrase)
+        assert text.count("오뚜기") == text.count("'오뚜기 정신'"), path.name
+        if "glossary" not in path.parts:
+            assert "수퍼바이저" not in text, path.name
+
+
 def test_every_document_has_a_page_with_its_title(starter_site: Path) -> None:
     library = load_library(STARTER)
     for entry in library.select():
