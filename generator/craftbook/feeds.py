@@ -22,6 +22,7 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -300,31 +301,37 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
         ),
         urls.JSON_FEED: json_feed(items, title=name, author=name, feed_url=base + urls.JSON_FEED, home_url=base),
     }
-    for role in labels.ROLE_TRACK_ORDER:
-        role_items = [i for i in every if role in i.doc.all_roles][:MAX_ITEMS]
-        files[urls.role_feed(role)] = atom_feed(
-            role_items,
-            title=f"{name} — {labels.ROLE_LABEL[role]}",
+
+    def slice_feed(path: str, home: str, label: str, subtitle: str, keep: Callable[[Item], bool]) -> bytes:
+        """A feed of the items `keep` selects, in the site feed's order (a role's, a tag's)."""
+        chosen = [i for i in every if keep(i)][:MAX_ITEMS]
+        return atom_feed(
+            chosen,
+            title=f"{name} — {label}",
             author=name,
-            subtitle=f"{labels.ROLE_LABEL[role]}에게 맞는 새 호와 새로 추가·검토된 문서",
-            feed_url=base + urls.role_feed(role),
-            home_url=base + urls.url(urls.track_source(role)),
-            updated=max((i.updated for i in role_items), default=updated),
+            subtitle=subtitle,
+            feed_url=base + path,
+            home_url=base + urls.url(home),
+            updated=max((i.updated for i in chosen), default=updated),
             base=base,
-            path=urls.role_feed(role),
+            path=path,
+        )
+
+    for role in labels.ROLE_TRACK_ORDER:
+        files[urls.role_feed(role)] = slice_feed(
+            urls.role_feed(role),
+            urls.track_source(role),
+            labels.ROLE_LABEL[role],
+            f"{labels.ROLE_LABEL[role]}에게 맞는 새 호와 새로 추가·검토된 문서",
+            lambda i, role=role: role in i.doc.all_roles,
         )
     # Follow a topic: one feed per tag, next to the tag's page (the same slugs).
     for tag, slug in SiteIndex.build(library).tag_slugs.items():
-        tag_items = [i for i in every if tag in i.doc.tags][:MAX_ITEMS]
-        files[urls.tag_feed(slug)] = atom_feed(
-            tag_items,
-            title=f"{name} — 태그: {collapse(tag)}",
-            author=name,
-            subtitle=f"‘{collapse(tag)}’ 태그가 붙은 새 호와 새로 추가·검토된 문서",
-            feed_url=base + urls.tag_feed(slug),
-            home_url=base + urls.url(urls.tag_source(slug)),
-            updated=max((i.updated for i in tag_items), default=updated),
-            base=base,
-            path=urls.tag_feed(slug),
+        files[urls.tag_feed(slug)] = slice_feed(
+            urls.tag_feed(slug),
+            urls.tag_source(slug),
+            f"태그: {collapse(tag)}",
+            f"‘{collapse(tag)}’ 태그가 붙은 새 호와 새로 추가·검토된 문서",
+            lambda i, tag=tag: tag in i.doc.tags,
         )
     return files
