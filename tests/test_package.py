@@ -71,6 +71,7 @@ def test_the_wheel_carries_what_a_site_needs_and_no_generator_module(wheel: Path
     names = zipfile.ZipFile(wheel).namelist()
     assert not [n for n in names if n.startswith("generator/") or n == "generator.py"]
     for needed in (
+        "craftbook/assets/clipboard.js",
         "craftbook/assets/consult.js",
         "craftbook/assets/search-ko.js",
         "craftbook/assets/craftbook.css",

@@ -125,27 +125,7 @@
     return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
   }
 
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
-    // Intranet sites are often plain http, where the Clipboard API is missing.
-    return new Promise(function (resolve, reject) {
-      var area = el("textarea", { readonly: "", "aria-hidden": "true", class: "cb-copy-buffer" });
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try {
-        ok = document.execCommand("copy");
-      } catch (error) {
-        ok = false;
-      }
-      area.remove();
-      if (ok) resolve();
-      else reject(new Error("copy refused"));
-    });
-  }
+  var copyText = function (text) { return window.craftbookCopy(text); };  // clipboard.js
 
   /* ------------------------------------------------------------ the script */
 

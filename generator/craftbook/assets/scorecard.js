@@ -61,27 +61,7 @@
     return node;
   }
 
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
-    // Intranet sites are often plain http, where the Clipboard API is missing.
-    return new Promise(function (resolve, reject) {
-      var area = el("textarea", { readonly: "", "aria-hidden": "true", class: "cb-copy-buffer" });
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try {
-        ok = document.execCommand("copy");
-      } catch (error) {
-        ok = false;
-      }
-      area.remove();
-      if (ok) resolve();
-      else reject(new Error("copy refused"));
-    });
-  }
+  var copyText = function (text) { return window.craftbookCopy(text); };  // clipboard.js
 
   /* One decimal, as an evaluator writes it: 73.3, 80 (not 80.0). */
   function fmt(value) {
