@@ -15,6 +15,7 @@ The edition page, the feeds and the e-mail digest all read `edition_changes`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -43,21 +44,43 @@ def previous_edition(edition: Edition, editions: Iterable[DocumentBase]) -> Edit
     return max(earlier, key=lambda e: e.number, default=None)
 
 
+# The edition page, the site feed, the role feeds and the e-mail body each ask for every
+# edition's changes of the same documents: at 1,000 documents and 50 editions that was
+# 150 scans of the library in every run of `craftbook serve` (issue 17). Documents are
+# frozen; a key of object identities is exact while the value holds those objects alive.
+_MEMO: OrderedDict[tuple[int, ...], tuple[Edition, tuple[DocumentBase, ...], list[Change]]] = OrderedDict()
+_MEMO_SIZE = 512
+
+
 def edition_changes(edition: Edition, documents: Iterable[DocumentBase]) -> list[Change]:
     """Documents added or revised after the previous edition, up to this edition's date.
 
     Newest first, then by title. Empty for the first edition.
     """
-    documents = list(documents)
+    documents = tuple(documents)
+    key = (id(edition), *map(id, documents))
+    hit = _MEMO.get(key)
+    if hit is not None:
+        _MEMO.move_to_end(key)
+        return list(hit[2])
+    changes = _edition_changes(edition, documents)
+    _MEMO[key] = (edition, documents, changes)
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return list(changes)
+
+
+def _edition_changes(edition: Edition, documents: tuple[DocumentBase, ...]) -> list[Change]:
     before = previous_edition(edition, documents)
     if before is None:
         return []
     start, end = before.date, edition.date
+    roles = set(edition.all_roles)
     changes: list[Change] = []
     for doc in documents:
         if isinstance(doc, Edition) or doc.status == "retired":
             continue
-        if edition.all_roles and doc.all_roles and not set(edition.all_roles) & set(doc.all_roles):
+        if roles and (doc_roles := doc.all_roles) and roles.isdisjoint(doc_roles):
             continue
         published = getattr(doc, "published", None)
         versions = [c.date for c in getattr(doc, "changes", []) if c.date is not None and start < c.date <= end]

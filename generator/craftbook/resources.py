@@ -29,4 +29,10 @@ def starter_library() -> Path:
 
 
 EXTRA_CSS = ("assets/craftbook.css", "assets/consult.css", "assets/scorecard.css", "assets/print.css")
-EXTRA_JAVASCRIPT = ("assets/clipboard.js", "assets/consult.js", "assets/search-ko.js", "assets/scorecard.js", "assets/print.js")
+EXTRA_JAVASCRIPT = (
+    "assets/clipboard.js",
+    "assets/consult.js",
+    "assets/search-ko.js",
+    "assets/scorecard.js",
+    "assets/print.js",
+)

@@ -31,10 +31,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from mkdocs.commands.build import build as mkdocs_build
+
 from .config import Overrides, options_from_mkdocs, overridden
 from .errors import CraftbookError
 from .outdir import scratch, swap_in
 from .pipeline import GENERATED_DIR
+from .preview import FullBuildNeeded, Preview, merge_into
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
 
@@ -76,6 +79,10 @@ def _with_banner(content: bytes, block: bytes) -> bytes:
     return content[: end + 1] + block + content[end + 1 :]
 
 
+# watchdog's event types that only read a file (no change to it).
+_READ_EVENTS = frozenset({"opened", "closed_no_write", "accessed"})
+
+
 def _server_class() -> type:
     from mkdocs.livereload import LiveReloadServer
 
@@ -85,6 +92,39 @@ def _server_class() -> type:
 
         problems: str | None = None
         _bound = False
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # MkDocs polls every watched file twice a second, so a save waited 0.25 s on
+            # average before the rebuild began; the system's own notification (inotify
+            # on Linux) reports it at once. Where there is none, watchdog polls anyway.
+            from watchdog.observers import Observer
+
+            self.observer = Observer()
+
+        def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+            """MkDocs' watch, except that reading a file is not a change: the build
+            itself reads the library, which a native observer reports as opened/closed."""
+            import os
+
+            import watchdog.events
+
+            path = os.path.abspath(path)
+            if path in self._watched_paths:
+                self._watched_paths[path] += 1
+                return
+            self._watched_paths[path] = 1
+
+            def changed(event: Any) -> None:
+                if event.is_directory or event.event_type in _READ_EVENTS:
+                    return
+                with self._rebuild_cond:
+                    self._want_rebuild = True
+                    self._rebuild_cond.notify_all()
+
+            handler = watchdog.events.FileSystemEventHandler()
+            handler.on_any_event = changed  # type: ignore[method-assign]
+            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
         def server_bind(self) -> None:
             if not self._bound:
@@ -143,6 +183,25 @@ class _Errors(logging.Handler):
         self.lines.append(record.getMessage())
 
 
+class _DirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation and links inaccurate;
+    craftbook.preview rebuilds whatever they depend on, so the warning is not true here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@contextlib.contextmanager
+def _quiet_dirty() -> Any:
+    logger = logging.getLogger("mkdocs.commands.build")
+    quiet = _DirtyWarning()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def _bind(server: Any, host: str, port: int) -> None:
     try:
         server.server_bind()
@@ -165,7 +224,6 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
 
     Raises ServeRefused (exit 2) when the address cannot be served on, before any build.
     """
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.livereload import _serve_url
 
@@ -188,30 +246,11 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
             _bind(server, host, port)  # before anything is built: a port in use is said at once
             echo(f"Serving on {serve_url} (building the site first; Ctrl+C stops)")
 
+            builds = SiteBuilds(get_config, site, work, serve_url)
+
             def builder(config: Any = None) -> None:
-                """One build into a folder of its own, swapped in on success. Never raises:
-                a failure keeps the last good site and shows its errors on every page."""
-                staging = Path(tempfile.mkdtemp(prefix="next-", dir=work))
-                errors = _Errors()
-                logger = logging.getLogger("mkdocs")
-                logger.addHandler(errors)
-                try:
-                    if config is None:
-                        config = get_config()  # mkdocs.yml may have changed, or broken
-                    config.site_url = serve_url
-                    config["site_dir"] = str(staging)
-                    mkdocs_build(config, serve_url=serve_url)
-                    swap_in(staging, site)
-                except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
-                    server.problems = "\n".join(errors.lines) or f"{type(exc).__name__}: {exc}"
-                    if not errors.lines:  # raised, not logged (a broken mkdocs.yml): the console needs it too
-                        log.error(server.problems)
-                    log.error("the site was not rebuilt; still serving the last good one until the errors are fixed")
-                    return
-                finally:
-                    logger.removeHandler(errors)
-                    shutil.rmtree(staging, ignore_errors=True)  # after a swap: the old site
-                server.problems = None
+                builds.build(config)
+                server.problems = builds.problems
 
             server.builder = builder
             server.error_handler = _error_pages(server, site)
@@ -232,6 +271,63 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
             finally:
                 server.shutdown()
                 config.plugins.on_shutdown()
+
+
+class SiteBuilds:
+    """The builds of one `craftbook serve`: each into a folder of its own, moved into the
+    served `site` on success — whole after a change to what every page shows, else only
+    the rebuilt pages (craftbook.preview). `build` never raises: a failure keeps the last
+    good site, and `problems` holds its errors for the banner (None after a success)."""
+
+    def __init__(self, get_config: Callable[[], Any], site: Path, work: Path, serve_url: str) -> None:
+        self.get_config, self.site, self.work, self.serve_url = get_config, site, work, serve_url
+        self.state = Preview()
+        self.problems: str | None = None
+        self.moved: list[str] | None = None  # the files the last partial build rebuilt (None: full)
+
+    def build(self, config: Any = None) -> None:
+        for attempt in ("partial", "full"):
+            staging = Path(tempfile.mkdtemp(prefix="next-", dir=self.work))
+            errors = _Errors()
+            logger = logging.getLogger("mkdocs")
+            logger.addHandler(errors)
+            try:
+                if config is None:
+                    config = self.get_config()  # mkdocs.yml may have changed, or broken
+                config.site_url = self.serve_url
+                config["site_dir"] = str(staging)
+                plugin = config.plugins.get("craftbook")
+                if plugin is not None:
+                    plugin.preview = self.state
+                self.state.allow_partial = attempt == "partial" and (self.site / "index.html").is_file()
+                with _quiet_dirty():
+                    mkdocs_build(config, serve_url=self.serve_url, dirty=plugin is not None)
+                if plugin is not None and self.state.partial:
+                    self.moved = merge_into(staging, self.site)
+                    log.info("craftbook: %d files of the site rebuilt", len(self.moved))
+                else:
+                    self.moved = None
+                    swap_in(staging, self.site)
+                if plugin is not None:
+                    self.state.commit()
+            except FullBuildNeeded as exc:
+                # A page the navigation shows got a new title, which every page shows.
+                log.info("craftbook: the title of %s changed; rebuilding every page", exc)
+                self.state.forget()
+                config = None  # the plugins' state of the abandoned build goes with it
+                continue
+            except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
+                self.state.forget()
+                self.problems = "\n".join(errors.lines) or f"{type(exc).__name__}: {exc}"
+                if not errors.lines:  # raised, not logged (a broken mkdocs.yml): the console needs it too
+                    log.error(self.problems)
+                log.error("the site was not rebuilt; still serving the last good one until the errors are fixed")
+                return
+            finally:
+                logger.removeHandler(errors)
+                shutil.rmtree(staging, ignore_errors=True)  # after a swap: the old site
+            self.problems = None
+            return
 
 
 def _error_pages(server: Any, site: Path) -> Callable[[int], bytes | None]:
