@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mkdocs.config import load_config
-
 from craftbook import incremental
 from craftbook.config import Overrides, overridden
 from craftbook.preview import Preview
 from craftbook.serve import SiteBuilds
+from mkdocs.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -154,11 +153,9 @@ def test_what_every_page_shows_makes_a_full_build(served: Served, monkeypatch: p
     books = served.project / "playbooks"
     # A new document: the set of pages changes (sitemap, listings, navigation targets).
     source = next(books.rglob("lesson-proposal-and-alternatives.yaml"))
-    copy = source.with_name("lesson-copy-for-preview.yaml")
-    copy.write_text(
-        source.read_text(encoding="utf-8").replace("id: lesson-proposal-and-alternatives", "id: lesson-copy-for-preview"),
-        encoding="utf-8",
-    )
+    copy = source.with_name("lesson-copy.yaml")
+    text = source.read_text(encoding="utf-8")
+    copy.write_text(text.replace("id: lesson-proposal-and-alternatives", "id: lesson-copy"), encoding="utf-8")
     served.build()
     assert served.builds.problems is None
     assert served.builds.moved is None
