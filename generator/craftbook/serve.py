@@ -26,6 +26,7 @@ import html
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -286,6 +287,7 @@ class SiteBuilds:
         self.moved: list[str] | None = None  # the files the last partial build rebuilt (None: full)
 
     def build(self, config: Any = None) -> None:
+        started = time.perf_counter()
         for attempt in ("partial", "full"):
             staging = Path(tempfile.mkdtemp(prefix="next-", dir=self.work))
             errors = _Errors()
@@ -304,10 +306,15 @@ class SiteBuilds:
                     mkdocs_build(config, serve_url=self.serve_url, dirty=plugin is not None)
                 if plugin is not None and self.state.partial:
                     self.moved = merge_into(staging, self.site)
-                    log.info("craftbook: %d files of the site rebuilt", len(self.moved))
+                    log.info(
+                        "craftbook: %d changed files of the site rebuilt in %.2f s",
+                        len(self.moved),
+                        time.perf_counter() - started,
+                    )
                 else:
                     self.moved = None
                     swap_in(staging, self.site)
+                    log.info("craftbook: the whole site built in %.2f s", time.perf_counter() - started)
                 if plugin is not None:
                     self.state.commit()
             except FullBuildNeeded as exc:
