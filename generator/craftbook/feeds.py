@@ -197,8 +197,14 @@ def atom_feed(
     path: str,
     subtitle: str = FEED_SUBTITLE,
     author: str = FEED_TITLE,
+    entries: dict[str, bytes] | None = None,
 ) -> bytes:
-    """One Atom feed; `path` is where it is written (relative to the site root)."""
+    """One Atom feed; `path` is where it is written (relative to the site root).
+
+    `entries` keeps each item's serialised `<entry>` by its URL, for the other feeds of
+    the same build: the role and tag feeds repeat the site feed's items, and serialising
+    them once instead of in every feed took a third of the feeds' time at 1,000 documents.
+    """
     # The namespace goes on as a plain attribute: ElementTree's default_namespace option
     # refuses the unqualified attributes (rel, href) that Atom uses.
     root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "ko"})
@@ -214,27 +220,39 @@ def atom_feed(
     _sub(by, "name", author)
     _sub(by, "uri", base)
     _sub(root, "generator", "Craftbook")
-    for item in items:
-        doc = item.doc
-        entry = _sub(root, "entry")
-        _sub(entry, "id", item.url)
-        _sub(entry, "title", collapse(doc.title), type="text")
-        _sub(entry, "link", rel="alternate", type="text/html", href=item.url)
-        if item.published:
-            _sub(entry, "published", rfc3339(item.published))
-        _sub(entry, "updated", rfc3339(item.updated))
-        if doc.owner:
-            _sub(_sub(entry, "author"), "name", collapse(doc.owner))
-        _sub(entry, "category", term=doc.kind, label=labels.KIND_LABEL[doc.kind])
-        for role in doc.all_roles:
-            _sub(entry, "category", term=role, label=labels.ROLE_LABEL[role], scheme=f"{base}roles/")
-        _sub(entry, "summary", collapse(doc.summary), type="text")
-        if item.content_html:
-            _sub(entry, "content", str(item.content_html), type="html")
     ET.indent(root)
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    declaration, _, feed = body.partition(b"\n")
+    head, _, _ = ET.tostring(root, encoding="utf-8", xml_declaration=True).rpartition(b"\n</feed>")
+    cache = {} if entries is None else entries
+    body = b"".join(b"\n  " + _entry_xml(item, base, cache) for item in items)
+    declaration, _, feed = (head + body + b"\n</feed>").partition(b"\n")
     return declaration + b"\n" + stylesheet_instructions(path) + feed + b"\n"
+
+
+def _entry_xml(item: Item, base: str, cache: dict[str, bytes]) -> bytes:
+    """One item's `<entry>`, indented as ElementTree indents it at the feed's first level."""
+    if (known := cache.get(item.url)) is not None:
+        return known
+    holder = ET.Element("feed")
+    doc = item.doc
+    entry = _sub(holder, "entry")
+    _sub(entry, "id", item.url)
+    _sub(entry, "title", collapse(doc.title), type="text")
+    _sub(entry, "link", rel="alternate", type="text/html", href=item.url)
+    if item.published:
+        _sub(entry, "published", rfc3339(item.published))
+    _sub(entry, "updated", rfc3339(item.updated))
+    if doc.owner:
+        _sub(_sub(entry, "author"), "name", collapse(doc.owner))
+    _sub(entry, "category", term=doc.kind, label=labels.KIND_LABEL[doc.kind])
+    for role in doc.all_roles:
+        _sub(entry, "category", term=role, label=labels.ROLE_LABEL[role], scheme=f"{base}roles/")
+    _sub(entry, "summary", collapse(doc.summary), type="text")
+    if item.content_html:
+        _sub(entry, "content", str(item.content_html), type="html")
+    ET.indent(holder)
+    entry.tail = None
+    cache[item.url] = serialised = ET.tostring(entry, encoding="utf-8", xml_declaration=False)
+    return serialised
 
 
 def json_feed(items: list[Item], *, title: str, feed_url: str, home_url: str, author: str = FEED_TITLE) -> bytes:
@@ -285,6 +303,7 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
     base = site_base(options.site_url)
     name = collapse(options.site_name) or FEED_TITLE  # the organisation's site, not the tool
     every = feed_items(library, base)  # once: the role feeds are slices of the same order
+    entries: dict[str, bytes] = {}  # each item's <entry>, serialised once for every feed
     items = every[:MAX_ITEMS]
     # An empty feed still needs <updated>: the build date (SOURCE_DATE_EPOCH when set).
     updated = max((i.updated for i in items), default=options.today)
@@ -298,6 +317,7 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
             updated=updated,
             base=base,
             path=urls.SITE_FEED,
+            entries=entries,
         ),
         urls.JSON_FEED: json_feed(items, title=name, author=name, feed_url=base + urls.JSON_FEED, home_url=base),
     }
@@ -315,6 +335,7 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
             updated=max((i.updated for i in chosen), default=updated),
             base=base,
             path=path,
+            entries=entries,
         )
 
     for role in labels.ROLE_TRACK_ORDER:
