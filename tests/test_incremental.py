@@ -7,9 +7,11 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from craftbook.changes import edition_changes
 from craftbook.errors import ValidationFailed
 from craftbook.incremental import WHOLE_LIBRARY_UNITS, Cache
 from craftbook.library import load_library
@@ -91,6 +93,10 @@ def test_a_second_run_without_changes_parses_renders_and_writes_nothing(library:
     assert bench.cache.last_written == []
 
 
+def changes_of(edition: Any, library: Any) -> set[str]:
+    return {c.doc.id for c in edition_changes(edition, [e.doc for e in library])}
+
+
 def test_a_title_edit_rerenders_exactly_the_pages_that_show_the_document(library: Path, tmp_path: Path) -> None:
     bench = Workbench(library, tmp_path)
     before = bench.warm()
@@ -106,7 +112,8 @@ def test_a_title_edit_rerenders_exactly_the_pages_that_show_the_document(library
         ("document", doc_id),
         ("listing", "resource"),
         *WHOLE_LIBRARY_UNITS,  # home, the two overview pages, 검토 현황
-        *(("document", e.id) for e in docs if e.doc.kind == "edition"),  # what changed since the last edition
+        # the editions that list it among what changed since the previous edition
+        *(("document", e.id) for e in docs if e.doc.kind == "edition" and doc_id in changes_of(e.doc, docs)),
         *(("track", role) for role in doc.all_roles),
         *(("tag", tag) for tag in doc.tags),
         *(("document", ref) for ref in references(doc)),
@@ -133,6 +140,8 @@ EDITS = [
     "edition-picks",
     "lesson-prerequisite",
     "glossary-term",
+    "reviewed-into-an-edition",
+    "edition-date",
 ]
 
 
@@ -168,6 +177,22 @@ def apply(name: str, playbooks: Path) -> None:
         edit(file_of(playbooks, edition), {"picks": [{"ref": uncited, "note": "새로 고른 글"}]})
     elif name == "lesson-prerequisite":
         edit(file_of(playbooks, lesson), drop=("prerequisites",))
+    elif name == "reviewed-into-an-edition":
+        # Reviewed (and first published) inside the window of an edition for one of its
+        # roles: that edition lists it from now on.
+        doc = docs.get(uncited)
+        assert doc is not None
+        window = next(
+            e.doc
+            for e in docs
+            if e.doc.kind == "edition" and e.doc.number > 1 and set(e.doc.roles) & set(doc.all_roles)  # type: ignore[attr-defined]
+        )
+        day = window.date.isoformat()  # type: ignore[attr-defined]
+        edit(file_of(playbooks, uncited), {"reviewed": day, "published": day})
+    elif name == "edition-date":
+        # An earlier date for the first edition widens the second one's window.
+        first = min((e.doc for e in docs if e.doc.kind == "edition"), key=lambda e: e.number)  # type: ignore[attr-defined]
+        edit(file_of(playbooks, first.id), {"date": (first.date - dt.timedelta(days=400)).isoformat()})  # type: ignore[attr-defined]
     elif name == "glossary-term":
         # A new term gets a tooltip on every page that uses it, in files nobody edited.
         glossary = next(e for e in docs if e.doc.kind == "glossary")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import jinja2
 
+from .changes import edition_changes
 from .discover import discover
 from .library import Checked, Library, assemble, build_date, check_file, load_library
 from .load import DEFAULT_MAX_BYTES
@@ -243,8 +244,8 @@ def touched_units(old: Library, new: Library, old_site: SiteIndex, new_site: Sit
     documents that reference it (backlinks, edition picks), its tags' links and the
     tooltips of the glossary terms it uses. Kind listings, role tracks and tag pages list
     their members. The home page, the two overview pages and 검토 현황 count or weigh
-    everything. An edition lists what changed since the previous edition, from every
-    document's dates, so every edition page is rendered again too (there are few). Each
+    everything. An edition lists what changed since the previous edition: its page is
+    rendered again when a changed document is in that list on either side. Each
     changed document is looked up on both sides, so that a page it has just left is
     rendered again too.
     """
@@ -253,7 +254,15 @@ def touched_units(old: Library, new: Library, old_site: SiteIndex, new_site: Sit
         return set()
     units: set[Unit] = set(WHOLE_LIBRARY_UNITS)
     for library in (old, new):
-        units |= {("document", edition.id) for edition in library.of_kind("edition")}
+        # An edition lists what changed in its window (craftbook.changes): its page shows
+        # a changed document that is in that list before or after the change. An edition's
+        # own date or number moves the next one's window, so then every edition's page.
+        docs = [e.doc for e in library]
+        editions = library.of_kind("edition")
+        every = any(doc_id in changed for doc_id in (e.id for e in editions))
+        for edition in editions:
+            if every or any(c.doc.id in changed for c in edition_changes(edition, docs)):
+                units.add(("document", edition.id))
     for doc_id in changed:
         for library, site in ((old, old_site), (new, new_site)):
             doc = library.get(doc_id)
