@@ -105,8 +105,13 @@ def build(options: BuildOptions) -> Path:
             logger.addHandler(counter)
             try:
                 # Strictness is counted here, not by MkDocs: its counter starts inside its
-                # build; Craftbook's log under "mkdocs" too.
-                mkdocs_build(config)
+                # build; Craftbook's log under "mkdocs" too. Startup and shutdown as
+                # `mkdocs build` runs them: plugins learn that this process builds once.
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    mkdocs_build(config)
+                finally:
+                    config.plugins.on_shutdown()
             finally:
                 logger.removeHandler(counter)
             if options.strict and counter.count:

@@ -18,6 +18,7 @@ What it adds to MkDocs' run:
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from pathlib import Path
@@ -40,6 +41,9 @@ from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, PAGES, THEME
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
 TERMS_EXTENSION = "craftbook.terms"
+
+# MkDocs' commands that build once and exit (on_startup's `command`); not "serve".
+ONE_SHOT = frozenset({"build", "gh-deploy"})
 
 # Python-Markdown's toc extension titles every heading anchor "Permanent link".
 PERMALINK_TITLE = "이 제목을 가리키는 고정 링크"
@@ -79,6 +83,11 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         # Set by `craftbook serve` (craftbook.preview): rebuild only what changed.
         self.preview: preview.Preview | None = None
         self.nav: Any = None
+        self.command: str | None = None
+        self.frozen = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The package's overrides come after the organisation's own custom_dir, before Material.
@@ -132,6 +141,13 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self.search_pages = {}
         if self.preview is not None:
             self._start_preview(config, options.templates)
+        if self.command in ONE_SHOT and not self.frozen:
+            # The library, its models and MkDocs' config live until the end of the build:
+            # out of the collector's sight, MkDocs' pages are collected without walking
+            # them again and again (about 7 % of a 1,000-document build's CPU). Only for a
+            # process that builds once; `serve` would keep every rebuild's objects.
+            gc.freeze()
+            self.frozen = True
         return config
 
     def _start_preview(self, config: MkDocsConfig, templates: tuple[Path, ...]) -> None:
@@ -210,8 +226,17 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
                         page.edit_url = urls.edit_url(self.edit_base, page.craftbook_source)
         return context
 
+    def on_build_error(self, error: Exception) -> None:
+        self._thaw()
+
+    def _thaw(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
+        self._thaw()
         site = Path(config["site_dir"])
         pages = self.search_pages
         if self.preview is not None and (site / search.INDEX_PATH).is_file():
