@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import html
 import json
 import logging
@@ -501,6 +502,26 @@ def _entry_key(base: Any, doc: Mapping[str, Any], keys: list[str] | None, shown:
     return str(digest.hexdigest())
 
 
+def _cycle_collector_paused(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `function` with Python's cycle collector paused (reference counting still
+    frees everything). The analysis makes about a million short-lived objects none of
+    which form cycles, and inside a build each full collection walks MkDocs' pages too:
+    0.45 s of a 3.5 s search step at 1,000 documents (issue 17)."""
+
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@_cycle_collector_paused
 def augment_index(
     index: dict[str, Any],
     pages: Mapping[str, Mapping[str, Any] | None],
@@ -566,12 +587,8 @@ def augment_index(
                 fields.append((n, name, [run for part in parts_of[n] for run in tokens(part, separator)]))
     if todo:
         group_runs = [tokens(name, separator) for group in groups for name in group]
-        parts_of_token = {
-            token: needs_analysis(token)
-            for runs in (*(runs for _, _, runs in fields), *group_runs)
-            for run in runs
-            for token in run
-        }
+        distinct = {token for runs in (*(runs for _, _, runs in fields), *group_runs) for run in runs for token in run}
+        parts_of_token = {token: needs_analysis(token) for token in distinct}
         words = sorted({part for parts in parts_of_token.values() for part in parts})
         analysed = _analyse(words, analyser, cache)
         synonyms = Synonyms.of(groups, separator, analysed) if groups else NO_SYNONYMS
