@@ -91,3 +91,19 @@ def test_passes_the_repository_address_for_the_edit_links(workflow: Path, config
     assert re.search(r"^edit_uri: edit/main/docs/", text, re.MULTILINE)  # the YAML links drop docs/
     assert "- content.action.edit" in text
     assert _build_step(workflow)["env"][variable.group(1)] == "${{ github.server_url }}/${{ github.repository }}"
+
+
+@pytest.mark.parametrize("workflow", [pair[0] for pair in PAIRS])
+def test_keeps_the_search_cache_between_builds(workflow: Path) -> None:
+    """The build's .craftbook/cache (craftbook.search_cache) is restored before the build
+    and saved after it by actions/cache, pinned by commit; an edited library restores the
+    newest cache of the same release (the restore key is the key without the library)."""
+    text = workflow.read_text(encoding="utf-8")
+    steps = yaml.safe_load(text)["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert re.search(r"uses: actions/cache@[0-9a-f]{40} # v\d+\.\d+\.\d+$", text, re.MULTILINE)
+    assert cache["with"]["path"] == ".craftbook/cache"
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"].strip()
+    assert key.endswith("-${{ hashFiles('playbooks/**') }}")
+    assert key.startswith(restore) and restore.endswith("-") and "playbooks" not in restore
+    assert steps.index(cache) < steps.index(_build_step(workflow))

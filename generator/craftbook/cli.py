@@ -247,7 +247,13 @@ def init(directory: Path, name: str | None, starter: bool) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The folder `craftbook generate` wrote: results then show each document's kind and roles.",
 )
-def search_index(site_dir: Path, generated: Path | None) -> None:
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the analysis in this folder and reuse it next time (e.g. .craftbook/cache); default: none.",
+)
+def search_index(site_dir: Path, generated: Path | None, cache_dir: Path | None) -> None:
     """Add the Korean search tokens to a built site's search/search_index.json.
 
     For builds that ran without the craftbook plugin; `craftbook build` and
@@ -255,7 +261,7 @@ def search_index(site_dir: Path, generated: Path | None) -> None:
     """
     from .search import augment_site, pages_from_generated
 
-    path = augment_site(site_dir, pages_from_generated(generated) if generated else {})
+    path = augment_site(site_dir, pages_from_generated(generated) if generated else {}, cache_dir=cache_dir)
     if path is None:
         raise click.ClickException(f"no search/search_index.json in {site_dir}; build the site with the search plugin")
     click.echo(f"korean search tokens added to {path}")

@@ -245,6 +245,6 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             index = self.preview.merge_index(json.loads(path.read_text(encoding="utf-8")), self.search_pages)
             path.write_bytes(search.dump_index(index))
             pages = self.preview.next.search_pages if self.preview.next else pages
-        search.augment_site(site, pages)
+        search.augment_site(site, pages, cache_dir=self.project / ".craftbook" / "cache" if self.project else None)
         # A plain `mkdocs build` makes a Craftbook site too: `craftbook build` may replace it.
         (site / SITE_MARKER).write_text("Written by Craftbook; the next build replaces this folder whole.\n")

@@ -62,15 +62,26 @@ python-mecab-ko on our compounds, Kiwi got 상담사에게 → 상담사+에게,
 잡/크/래프팅; both cost about 0.3 ms a word. Each distinct word is analysed once and
 cached for the life of the process (`craftbook serve` rebuilds reuse it).
 
+Between builds (issue 17), the plugin keeps the work in `<project>/.craftbook/cache`
+(`craftbook.search_cache`, the Pages workflow restores it): each word's morphemes, and
+each index entry's analysed fields under a digest of exactly what they depend on (its
+title, text, id, tags and labels, the separator, the glossary's names and
+`cache_stamp()`). A rebuild copies the fields of unchanged entries and analyses only
+the others; Kiwi (about 2 s and 450 MB to load) is loaded only when a word is new.
+Measured on 1,000 synthetic documents: see README "Search".
+
 Everything here is a pure function of the index and the page metadata, testable
 without MkDocs; the plugin (`craftbook.plugin`) only calls `augment_site`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import html
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,6 +92,9 @@ from . import labels, urls
 from .errors import BuildError
 from .models import KIND_SPECS, SPEC_BY_KIND
 from .models.glossary import claim_key
+from .search_cache import SearchCache
+
+log = logging.getLogger("mkdocs.plugins.craftbook")
 
 INDEX_PATH = Path("search") / "search_index.json"
 TITLE_FIELD = "title_ko"
@@ -135,11 +149,20 @@ Analyser = Callable[[Sequence[str]], Mapping[str, Sequence[Morph]]]
 # ----------------------------------------------------------------------- analyser
 
 
+# Kiwi's constructor options (part of the cache stamp). Its multi-word dictionary is
+# most of its memory: without it (and the typo dictionary) Kiwi loads in 0.74 s instead
+# of 2.2 s and the process peaks at 346 MB instead of 522 MB, but it analyses 1 of the
+# 7,791 words our starter and synthetic libraries have differently (뉴노멀: one proper
+# noun with it, 뉴+노멀 without), so the defaults stay (issue 17; the typo dictionary
+# alone changes no word and no figure).
+KIWI_OPTIONS: dict[str, Any] = {}
+
+
 @functools.cache
 def _kiwi() -> Any:
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    return Kiwi(**KIWI_OPTIONS)
 
 
 _CACHE: dict[str, tuple[Morph, ...]] = {}
@@ -311,22 +334,65 @@ def field_analysis(
 ) -> tuple[list[str], list[str]]:
     """The extra tokens of a field, and the tokens of the other names of the glossary
     terms it uses (see Synonyms), each in text order."""
+    return _field_analysis(runs, WordMemo(analysed, synonyms), names)
+
+
+@dataclass(frozen=True)
+class _Token:
+    info: WordInfo
+    joins: bool  # its noun stem has Hangul: it may join the spaced nouns around it
+    groups: tuple[int, ...]  # the synonym groups its own forms name (see _groups_in)
+
+
+class WordMemo:
+    """Each distinct token of one build worked out once, for fixed analysed words and
+    glossary.
+
+    The index of 1,000 synthetic documents has 523,974 tokens but 3,064 distinct
+    ones; without this, `word_info` ran 533,745 times and was half the search step
+    (cProfile of `craftbook build`, issue 17). The results are those of `word_info`
+    and `_groups_in` themselves, only not repeated.
+    """
+
+    def __init__(self, analysed: Mapping[str, Sequence[Morph]], synonyms: Synonyms = NO_SYNONYMS) -> None:
+        self.analysed = analysed
+        self.synonyms = synonyms
+        self._tokens: dict[tuple[str, bool], _Token] = {}
+
+    def token(self, token: str, lemmas: bool) -> _Token:
+        found = self._tokens.get((token, lemmas))
+        if found is None:
+            info = word_info(token, self.analysed, lemmas=lemmas)
+            lookup = self.synonyms.lookup
+            groups = (
+                tuple(lookup[key] for key in (token, info.stem or token, *info.terms) if key in lookup)
+                if lookup
+                else ()
+            )
+            found = _Token(info, bool(info.stem and _HANGUL.search(info.stem)), groups)
+            self._tokens[(token, lemmas)] = found
+        return found
+
+
+def _field_analysis(runs: list[list[str]], memo: WordMemo, names: bool) -> tuple[list[str], list[str]]:
+    synonyms = memo.synonyms
     terms: list[str] = []
     groups: list[int] = []
     run_limit = RUN_LIMIT if names else 1
     for run in runs:
-        infos = [word_info(token, analysed, lemmas=names) for token in run]
+        found = [memo.token(token, names) for token in run]
         if synonyms.lookup:
-            groups += _groups_in(run, infos, synonyms)
-        for i, info in enumerate(infos):
+            groups += _groups_in(run, found, synonyms)
+        for i, token in enumerate(found):
+            info = token.info
             terms += info.terms
-            if info.whole and info.stem and _HANGUL.search(info.stem):
-                joined = info.stem
-                for nxt in infos[i + 1 : i + run_limit]:
-                    if not (nxt.stem and _HANGUL.search(nxt.stem)):
+            if info.whole and token.joins:
+                joined = info.stem or ""
+                for nxt in found[i + 1 : i + run_limit]:
+                    if not nxt.joins:
                         break
-                    joined += nxt.stem
-                    if not nxt.whole:
+                    joined += nxt.info.stem or ""
+                    if not nxt.info.whole:
                         break
                 if joined != info.stem:
                     terms.append(joined.lower())
@@ -335,25 +401,23 @@ def field_analysis(
     if not groups:
         return extra, []
     have = surface | set(extra)
-    found = [t for g in dict.fromkeys(groups) for t in synonyms.tokens[g]]
-    return extra, [t for t in _unique(found) if t not in have]
+    found_tokens = [t for g in dict.fromkeys(groups) for t in synonyms.tokens[g]]
+    return extra, [t for t in _unique(found_tokens) if t not in have]
 
 
-def _groups_in(run: list[str], infos: list[WordInfo], synonyms: Synonyms) -> list[int]:
+def _groups_in(run: list[str], found: list[_Token], synonyms: Synonyms) -> list[int]:
     """The groups whose names a run of words uses: a word, its noun stem or a part of it
     (고객충성도 → 충성도), or up to `span` words' stems together (원콜 처리율이)."""
-    found: list[int] = []
-    cores = [info.stem or token for token, info in zip(run, infos, strict=True)]
-    for i, (token, info) in enumerate(zip(run, infos, strict=True)):
-        for key in (token, cores[i], *info.terms):
-            if key in synonyms.lookup:
-                found.append(synonyms.lookup[key])
+    groups: list[int] = []
+    cores = [token.info.stem or word for word, token in zip(run, found, strict=True)]
+    for i, token in enumerate(found):
+        groups += token.groups
         joined = cores[i]
         for core in cores[i + 1 : i + synonyms.span]:
             joined += core
             if joined in synonyms.lookup:
-                found.append(synonyms.lookup[joined])
-    return found
+                groups.append(synonyms.lookup[joined])
+    return groups
 
 
 # ------------------------------------------------------------------ the index
@@ -390,21 +454,97 @@ def is_listing(url: str) -> bool:
     return bool(urls.LISTING_URL.match(url))
 
 
+# What augment_index adds to an entry from the analysis, and so what the cache keeps
+# of it; tags and boost come from the page's front matter alone, at no cost.
+ANALYSED_FIELDS = (KEYS_FIELD, TITLE_FIELD, TITLE_SYNONYMS, TEXT_FIELD, TEXT_SYNONYMS)
+# Bump when the rules above change what augment_index adds for the same text: every
+# cached entry was made by the old rules. (The source of this module is part of the
+# stamp too, so an edit in a working tree is never served stale, released or not.)
+RULES_VERSION = 1
+
+
+def cache_stamp() -> str:
+    """Everything a cached result depends on besides the entry itself: the release, the
+    rules (their version and this module's source), the analyser and its options, and
+    Python (its Unicode tables decide what a word character is)."""
+    import hashlib
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    try:
+        kiwi = version("kiwipiepy")
+    except PackageNotFoundError:
+        kiwi = "none"
+    source = hashlib.blake2b(digest_size=8)
+    for module in (__file__, claim_key.__code__.co_filename):
+        with contextlib.suppress(OSError):
+            source.update(Path(module).read_bytes())
+    return (
+        f"craftbook {__version__}; rules {RULES_VERSION}/{source.hexdigest()}; "
+        f"kiwipiepy {kiwi} {KIWI_OPTIONS}; python {sys.version_info[0]}.{sys.version_info[1]}"
+    )
+
+
+def open_cache(folder: Path) -> SearchCache:
+    """The search cache kept in `folder` (read now; see craftbook.search_cache)."""
+    return SearchCache(folder, cache_stamp(), ANALYSED_FIELDS)
+
+
+def _entry_key(base: Any, doc: Mapping[str, Any], keys: list[str] | None, shown: list[str] | None) -> str:
+    """A digest of exactly what one entry's analysed fields depend on, given `base` (the
+    stamp, separator and glossary): its title and text, its ids, tags and labels, and
+    any of the fields it already had."""
+    digest = base.copy()
+    own = [doc.get("title"), doc.get("text"), keys, shown, [doc.get(f) for f in ANALYSED_FIELDS]]
+    digest.update(json.dumps(own, ensure_ascii=False).encode("utf-8"))
+    return str(digest.hexdigest())
+
+
+def _cycle_collector_paused(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `function` with Python's cycle collector paused (reference counting still
+    frees everything). The analysis makes about a million short-lived objects none of
+    which form cycles, and inside a build each full collection walks MkDocs' pages too:
+    0.45 s of a 3.5 s search step at 1,000 documents (issue 17)."""
+
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@_cycle_collector_paused
 def augment_index(
     index: dict[str, Any],
     pages: Mapping[str, Mapping[str, Any] | None],
     analyser: Analyser = kiwi_analyser,
+    cache: SearchCache | None = None,
 ) -> dict[str, Any]:
     """Material's search index → the same index plus Korean tokens and result labels.
 
     `pages` maps a page URL (`scripts/script-price/`) to its `craftbook` front matter.
     Titles and texts are left exactly as Material wrote them.
+
+    With a `cache` (`open_cache`), an entry whose inputs were augmented before gets
+    the stored fields, byte for byte what the analysis gives, and only the words the
+    cache lacks go to the analyser (not called at all when none do: Kiwi stays
+    unloaded). The cache holds kiwi_analyser's results: give it no other analyser
+    whose results differ. Call `cache.save()` afterwards to keep this build's work.
     """
     config = dict(index.get("config") or {})
     if TITLE_FIELD in (config.get("fields") or {}):
         return index  # already augmented (a rebuild that did not rewrite the index)
     separator = config.get("separator") or DEFAULT_SEPARATOR
-    docs = [dict(doc) for doc in index.get("docs") or []]
+    originals = list(index.get("docs") or [])
+    docs = [dict(doc) for doc in originals]
     keys: dict[int, list[str]] = {}
     shown: dict[int, list[str]] = {}
     for n, doc in enumerate(docs):
@@ -414,43 +554,77 @@ def augment_index(
             keys[n] = [str(meta["id"]), *(str(t) for t in meta.get("tags") or [])]
             doc[KEYS_FIELD] = " ".join(keys[n])
             shown[n] = page_tags(meta)
+    groups = synonym_groups(pages)
 
-    fields = [(doc, name, tokens(doc.get(name) or "", separator)) for doc in docs for name in ("title", "text")]
+    todo = list(range(len(docs)))
+    entry_keys: dict[int, str] = {}
+    glossary_key: str | None = None
+    if cache is not None:
+        import hashlib
+
+        base = hashlib.blake2b(digest_size=16)
+        base.update(json.dumps([cache.stamp, separator, groups], ensure_ascii=False).encode("utf-8"))
+        todo = []
+        for n, doc in enumerate(docs):
+            entry_keys[n] = _entry_key(base, originals[n], keys.get(n), shown.get(n))
+            stored = cache.entry(entry_keys[n])
+            if stored is None:
+                todo.append(n)
+            for name, value in stored or ():
+                doc[name] = value
+        # The glossary's own words (Synonyms.of reads them for any entry analysed) are
+        # kept as an entry of their own, which no index entry's key can equal.
+        glossary = base.copy()
+        glossary.update(b"glossary")
+        if groups and cache.entry(glossary.hexdigest()) is None:
+            glossary_key = glossary.hexdigest()  # stored below, once its words are analysed
+
+    fields = [(n, name, tokens(docs[n].get(name) or "", separator)) for n in todo for name in ("title", "text")]
     # Each tag and label is a name of its own: its words join with each other only.
     for name, parts_of in ((KEYS_FIELD, keys), (_LABELS, shown)):
-        for n, parts in parts_of.items():
-            fields.append((docs[n], name, [run for part in parts for run in tokens(part, separator)]))
-    groups = synonym_groups(pages)
-    group_runs = [tokens(name, separator) for group in groups for name in group]
-    words = {
-        part
-        for runs in (*(runs for _, _, runs in fields), *group_runs)
-        for run in runs
-        for token in run
-        for part in needs_analysis(token)
-    }
-    analysed = analyser(sorted(words))
-    synonyms = Synonyms.of(groups, separator, analysed) if groups else NO_SYNONYMS
-    for doc, name, runs in fields:
-        extra, others = field_analysis(runs, analysed, names=name != "text", synonyms=synonyms)
-        if name in (KEYS_FIELD, _LABELS):
-            if extra and name == KEYS_FIELD:
-                doc[KEYS_FIELD] += " " + " ".join(extra)
-            # The other names of a tag or a label (슈퍼바이저 for the role 수퍼바이저) find
-            # its documents as their text would: a tag is shared by many documents and
-            # says less about each than its title.
-            name, extra = "text", []
-        if extra:
-            doc[TITLE_FIELD if name == "title" else TEXT_FIELD] = " ".join(extra)
-        if others:
-            field = TITLE_SYNONYMS if name == "title" else TEXT_SYNONYMS
-            doc[field] = " ".join(_unique([*(doc.get(field) or "").split(), *others]))
+        for n in todo:
+            if n in parts_of:
+                fields.append((n, name, [run for part in parts_of[n] for run in tokens(part, separator)]))
+    if todo:
+        group_runs = [tokens(name, separator) for group in groups for name in group]
+        distinct = {token for runs in (*(runs for _, _, runs in fields), *group_runs) for run in runs for token in run}
+        parts_of_token = {token: needs_analysis(token) for token in distinct}
+        words = sorted({part for parts in parts_of_token.values() for part in parts})
+        analysed = _analyse(words, analyser, cache)
+        synonyms = Synonyms.of(groups, separator, analysed) if groups else NO_SYNONYMS
+        memo = WordMemo(analysed, synonyms)
+        for n, name, runs in fields:
+            doc = docs[n]
+            extra, others = _field_analysis(runs, memo, names=name != "text")
+            if name in (KEYS_FIELD, _LABELS):
+                if extra and name == KEYS_FIELD:
+                    doc[KEYS_FIELD] += " " + " ".join(extra)
+                # The other names of a tag or a label (슈퍼바이저 for the role 수퍼바이저) find
+                # its documents as their text would: a tag is shared by many documents and
+                # says less about each than its title.
+                name, extra = "text", []
+            if extra:
+                doc[TITLE_FIELD if name == "title" else TEXT_FIELD] = " ".join(extra)
+            if others:
+                field = TITLE_SYNONYMS if name == "title" else TEXT_SYNONYMS
+                doc[field] = " ".join(_unique([*(doc.get(field) or "").split(), *others]))
+        if cache is not None:
+            read: dict[int, set[str]] = {n: set() for n in todo}
+            for n, _, runs in fields:
+                read[n].update(part for run in runs for token in run for part in parts_of_token[token])
+            for n in todo:
+                added = tuple((name, docs[n][name]) for name in docs[n] if name in ANALYSED_FIELDS)
+                cache.add_entry(entry_keys[n], added, read[n])
+            if glossary_key:
+                group_words = {p for runs in group_runs for run in runs for t in run for p in parts_of_token[t]}
+                cache.add_entry(glossary_key, (), group_words)
+
     for doc in docs:
         page = doc.get("location", "").split("#")[0]
         meta = pages.get(page)
-        shown = page_tags(meta) if page == doc.get("location") else []
-        if shown:
-            doc["tags"] = shown + [t for t in doc.get("tags") or [] if t not in shown]
+        labels_shown = page_tags(meta) if page == doc.get("location") else []
+        if labels_shown:
+            doc["tags"] = labels_shown + [t for t in doc.get("tags") or [] if t not in labels_shown]
         if "boost" not in doc:
             if is_listing(page):
                 doc["boost"] = LISTING_BOOST
@@ -471,13 +645,40 @@ def augment_index(
     return {**index, "config": config, "docs": docs}
 
 
+def _analyse(words: list[str], analyser: Analyser, cache: SearchCache | None) -> Mapping[str, Sequence[Morph]]:
+    """The analyser's morphemes of `words`, through the cache: only the words it lacks
+    are analysed, and the analyser is not called when it lacks none."""
+    if cache is None:
+        return analyser(words)
+    analysed: dict[str, Sequence[Morph]] = {}
+    missing: list[str] = []
+    for word in words:
+        stored = cache.morphs(word)
+        if stored is None:
+            missing.append(word)
+        else:
+            analysed[word] = tuple(Morph(*m) for m in stored)
+    if missing:
+        fresh = analyser(missing)
+        for word in missing:
+            analysed[word] = morphs = tuple(fresh.get(word, ()))
+            cache.add_morphs(word, ((m.form, m.tag, m.start, m.end, m.lemma) for m in morphs))
+    return analysed
+
+
 def dump_index(index: Mapping[str, Any]) -> bytes:
     """Compact UTF-8 JSON: Hangul as itself takes half the bytes of an ASCII escape."""
     return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def augment_site(site_dir: Path, pages: Mapping[str, Mapping[str, Any] | None]) -> Path | None:
-    """Rewrite the built site's search index in place; returns its path (None: no search)."""
+def augment_site(
+    site_dir: Path, pages: Mapping[str, Mapping[str, Any] | None], cache_dir: Path | None = None
+) -> Path | None:
+    """Rewrite the built site's search index in place; returns its path (None: no search).
+
+    `cache_dir`: where the search cache is kept between builds (None: no cache); the
+    plugin passes `<project>/.craftbook/cache`. A bad or unwritable cache only costs time.
+    """
     path = site_dir / INDEX_PATH
     if not path.is_file():
         return None
@@ -485,7 +686,11 @@ def augment_site(site_dir: Path, pages: Mapping[str, Mapping[str, Any] | None]) 
         index = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BuildError(f"{path}: not a search index MkDocs wrote ({exc}); build the site again") from exc
-    path.write_bytes(dump_index(augment_index(index, pages)))
+    cache = open_cache(cache_dir) if cache_dir is not None else None
+    path.write_bytes(dump_index(augment_index(index, pages, cache=cache)))
+    if cache is not None:
+        cache.save()
+        log.debug("search: %d index entries from the cache, %d analysed", cache.hits, cache.misses)
     return path
 
 
