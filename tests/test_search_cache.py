@@ -190,6 +190,30 @@ def test_an_edited_entry_is_analysed_again_and_the_others_are_hits(built: Built,
     assert "예약메모" in doc[search.TEXT_FIELD].split()  # the new words are found
 
 
+def test_a_live_cache_is_read_once_kept_across_builds_and_written_when_asked(built: Built, tmp_path: Path) -> None:
+    """craftbook serve: one cache object for every rebuild, saved on the way out."""
+    folder = tmp_path / "live"
+    first = search.live_cache(folder)
+    out = dump_index(augment_index(built.index(), built.pages, cache=first))
+    assert out == cold(built) and first.misses
+    assert not (folder / search_cache.FILE_NAME).exists()  # not after every build
+    n = len(built.raw["docs"]) // 2
+    index = edited(built.index(), n, "콜백예약메모를 남겼다")
+    again = search.live_cache(folder)
+    assert again is first
+    analyser = Counting()
+    out = dump_index(augment_index(copy.deepcopy(index), built.pages, analyser=analyser, cache=again))
+    assert out == cold(built, index)
+    assert again.misses == 1 and set(analyser.words) <= {"콜백예약메모를", "남겼다"}
+    search.save_live_caches()
+    # What the last build used is what a fresh process finds.
+    fresh = Counting()
+    out, cache = with_cache(folder, copy.deepcopy(index), built.pages, fresh)
+    assert fresh.calls == [] and cache.misses == 0
+    assert out == cold(built, index)
+    search._LIVE.clear()
+
+
 def test_a_changed_glossary_changes_what_its_entries_get(starter: Built, tmp_path: Path) -> None:
     with_cache(tmp_path, starter.index(), starter.pages)
     pages = copy.deepcopy(starter.pages)

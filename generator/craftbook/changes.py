@@ -58,37 +58,74 @@ def edition_changes(edition: Edition, documents: Iterable[DocumentBase]) -> list
     Newest first, then by title. Empty for the first edition.
     """
     documents = tuple(documents)
-    key = (id(edition), *map(id, documents))
+    ids = tuple(map(id, documents))
+    key = (id(edition), *ids)
     hit = _MEMO.get(key)
     if hit is not None:
         _MEMO.move_to_end(key)
         return list(hit[2])
-    changes = _edition_changes(edition, documents)
+    changes = _edition_changes(edition, documents, _candidates(documents, ids))
     _MEMO[key] = (edition, documents, changes)
     if len(_MEMO) > _MEMO_SIZE:
         _MEMO.popitem(last=False)
     return list(changes)
 
 
-def _edition_changes(edition: Edition, documents: tuple[DocumentBase, ...]) -> list[Change]:
+@dataclass(frozen=True)
+class _Candidate:
+    """What the windows of the editions read of one document that may be listed."""
+
+    doc: DocumentBase
+    roles: frozenset[str]
+    published: dt.date | None
+    versions: tuple[dt.date, ...]
+    reviewed: dt.date | None
+
+
+_LAST: list[tuple[tuple[int, ...], tuple[DocumentBase, ...], list[_Candidate]]] = []
+
+
+def _candidates(documents: tuple[DocumentBase, ...], ids: tuple[int, ...]) -> list[_Candidate]:
+    """The documents any edition may list, read once for all the editions of a build."""
+    if _LAST and _LAST[0][0] == ids:
+        return _LAST[0][2]
+    found = []
+    for doc in documents:
+        if isinstance(doc, Edition) or doc.status == "retired":
+            continue
+        published = getattr(doc, "published", None)
+        versions = tuple(c.date for c in getattr(doc, "changes", []) if c.date is not None)
+        found.append(
+            _Candidate(
+                doc,
+                frozenset(doc.all_roles),
+                published if isinstance(published, dt.date) else None,
+                versions,
+                doc.reviewed,
+            )
+        )
+    _LAST[:] = [(ids, documents, found)]  # the documents held, so their ids stay theirs
+    return found
+
+
+def _edition_changes(
+    edition: Edition, documents: tuple[DocumentBase, ...], candidates: list[_Candidate]
+) -> list[Change]:
     before = previous_edition(edition, documents)
     if before is None:
         return []
     start, end = before.date, edition.date
     roles = set(edition.all_roles)
     changes: list[Change] = []
-    for doc in documents:
-        if isinstance(doc, Edition) or doc.status == "retired":
+    for c in candidates:
+        if roles and c.roles and roles.isdisjoint(c.roles):
             continue
-        if roles and (doc_roles := doc.all_roles) and roles.isdisjoint(doc_roles):
-            continue
-        published = getattr(doc, "published", None)
-        versions = [c.date for c in getattr(doc, "changes", []) if c.date is not None and start < c.date <= end]
-        if isinstance(published, dt.date) and start < published <= end:
-            changes.append(Change(doc, "published", published))
+        versions = [day for day in c.versions if start < day <= end]
+        if c.published is not None and start < c.published <= end:
+            changes.append(Change(c.doc, "published", c.published))
         elif versions:  # a new scorecard version says more than a review date
-            changes.append(Change(doc, "version", max(versions)))
-        elif doc.reviewed is not None and start < doc.reviewed <= end:
-            changes.append(Change(doc, "reviewed", doc.reviewed))
+            changes.append(Change(c.doc, "version", max(versions)))
+        elif c.reviewed is not None and start < c.reviewed <= end:
+            changes.append(Change(c.doc, "reviewed", c.reviewed))
     changes.sort(key=lambda c: (-c.day.toordinal(), sort_key(c.doc.title), c.doc.id))
     return changes

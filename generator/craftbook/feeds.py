@@ -228,10 +228,20 @@ def atom_feed(
     return declaration + b"\n" + stylesheet_instructions(path) + feed + b"\n"
 
 
+# The entries of the last build, for the next one in the same process (`craftbook
+# serve`): a document that did not change is the same frozen object there, so its entry
+# is reused when the item is the same (URL, dates, content) and its document identical.
+_LAST_ENTRIES: dict[str, tuple[Item, bytes]] = {}
+
+
 def _entry_xml(item: Item, base: str, cache: dict[str, bytes]) -> bytes:
     """One item's `<entry>`, indented as ElementTree indents it at the feed's first level."""
     if (known := cache.get(item.url)) is not None:
         return known
+    last = _LAST_ENTRIES.get(item.url)
+    if last is not None and last[0].doc is item.doc and last[0] == item:
+        cache[item.url] = last[1]
+        return last[1]
     holder = ET.Element("feed")
     doc = item.doc
     entry = _sub(holder, "entry")
@@ -252,6 +262,7 @@ def _entry_xml(item: Item, base: str, cache: dict[str, bytes]) -> bytes:
     ET.indent(holder)
     entry.tail = None
     cache[item.url] = serialised = ET.tostring(entry, encoding="utf-8", xml_declaration=False)
+    _LAST_ENTRIES[item.url] = (item, serialised)
     return serialised
 
 
@@ -355,4 +366,6 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
             f"‘{collapse(tag)}’ 태그가 붙은 새 호와 새로 추가·검토된 문서",
             lambda i, tag=tag: tag in i.doc.tags,
         )
+    for url in _LAST_ENTRIES.keys() - entries.keys():  # only this build's entries are kept
+        del _LAST_ENTRIES[url]
     return files

@@ -226,6 +226,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
                         page.edit_url = urls.edit_url(self.edit_base, page.craftbook_source)
         return context
 
+    def on_shutdown(self) -> None:
+        search.save_live_caches()
+
     def on_build_error(self, error: Exception) -> None:
         self._thaw()
 
@@ -245,6 +248,15 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             index = self.preview.merge_index(json.loads(path.read_text(encoding="utf-8")), self.search_pages)
             path.write_bytes(search.dump_index(index))
             pages = self.preview.next.search_pages if self.preview.next else pages
-        search.augment_site(site, pages, cache_dir=self.project / ".craftbook" / "cache" if self.project else None)
+        cache_dir = self.project / ".craftbook" / "cache" if self.project else None
+        if self.preview is not None and cache_dir is not None:
+            # craftbook serve: one cache in memory for every rebuild, written after a whole
+            # build and on the way out, not after every save.
+            cache = search.live_cache(cache_dir)
+            search.augment_site(site, pages, cache=cache)
+            if not self.preview.partial:
+                cache.save()
+        else:
+            search.augment_site(site, pages, cache_dir=cache_dir)
         # A plain `mkdocs build` makes a Craftbook site too: `craftbook build` may replace it.
         (site / SITE_MARKER).write_text("Written by Craftbook; the next build replaces this folder whole.\n")

@@ -492,6 +492,29 @@ def open_cache(folder: Path) -> SearchCache:
     return SearchCache(folder, cache_stamp(), ANALYSED_FIELDS)
 
 
+_LIVE: dict[tuple[Path, str], SearchCache] = {}
+
+
+def live_cache(folder: Path) -> SearchCache:
+    """The search cache of `folder` for a process that builds again and again
+    (`craftbook serve`): read once, kept in memory across builds, written by
+    `save_live_caches` instead of after every build. Reading and writing the file took
+    0.4 s of each one-edit rebuild at 1,000 documents (issue 17)."""
+    key = (folder.resolve(), cache_stamp())
+    cache = _LIVE.get(key)
+    if cache is None:
+        cache = _LIVE[key] = open_cache(folder)
+    else:
+        cache.carry()
+    return cache
+
+
+def save_live_caches() -> None:
+    """Write every live cache (what its last build used); never raises."""
+    for cache in _LIVE.values():
+        cache.save()
+
+
 def _entry_key(base: Any, doc: Mapping[str, Any], keys: list[str] | None, shown: list[str] | None) -> str:
     """A digest of exactly what one entry's analysed fields depend on, given `base` (the
     stamp, separator and glossary): its title and text, its ids, tags and labels, and
@@ -672,12 +695,17 @@ def dump_index(index: Mapping[str, Any]) -> bytes:
 
 
 def augment_site(
-    site_dir: Path, pages: Mapping[str, Mapping[str, Any] | None], cache_dir: Path | None = None
+    site_dir: Path,
+    pages: Mapping[str, Mapping[str, Any] | None],
+    cache_dir: Path | None = None,
+    *,
+    cache: SearchCache | None = None,
 ) -> Path | None:
     """Rewrite the built site's search index in place; returns its path (None: no search).
 
     `cache_dir`: where the search cache is kept between builds (None: no cache); the
     plugin passes `<project>/.craftbook/cache`. A bad or unwritable cache only costs time.
+    `cache`: an open cache instead (`live_cache`), which the caller saves.
     """
     path = site_dir / INDEX_PATH
     if not path.is_file():
@@ -686,10 +714,13 @@ def augment_site(
         index = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BuildError(f"{path}: not a search index MkDocs wrote ({exc}); build the site again") from exc
-    cache = open_cache(cache_dir) if cache_dir is not None else None
+    owned = cache is None and cache_dir is not None
+    if owned:
+        cache = open_cache(cache_dir)  # type: ignore[arg-type]
     path.write_bytes(dump_index(augment_index(index, pages, cache=cache)))
     if cache is not None:
-        cache.save()
+        if owned:
+            cache.save()
         log.debug("search: %d index entries from the cache, %d analysed", cache.hits, cache.misses)
     return path
 

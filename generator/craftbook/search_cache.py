@@ -137,6 +137,14 @@ class SearchCache:
         self._kept[key] = (tuple(fields), tuple(words))
         self._added_entries = True
 
+    def carry(self) -> None:
+        """Start another build of the same process from everything known so far: what
+        the last build used stays at hand, and the next `save` keeps what that build
+        uses (`craftbook serve` keeps one cache for all its rebuilds, see search.live_cache)."""
+        self._old.update(self._kept)
+        self._kept = {}
+        self.hits = self.misses = 0
+
     # ----------------------------------------------------------------- writing
 
     def save(self) -> bool:
