@@ -240,7 +240,7 @@ class Serve:
     files: list[int] = field(default_factory=list)  # files of the site each rebuild wrote
 
 
-_REBUILT = re.compile(r"craftbook: (?:the whole site built|\d+ changed files of the site rebuilt) in")
+_REBUILT = re.compile(r"craftbook: (?:the whole site built|site updated) in")
 
 
 def _free_port() -> int:
@@ -313,9 +313,9 @@ def measure_serve(size: int, work: Path, edits: int) -> Serve:
                 ):
                     time.sleep(0.05)
                 for line in lines[before:]:
-                    if match := re.search(r"craftbook: (\d+) changed files of the site rebuilt in ([\d.]+) s", line):
-                        result.files.append(int(match.group(1)))
-                        result.rebuilt.append(float(match.group(2)))
+                    if match := re.search(r"craftbook: site updated in ([\d.]+) s \((\d+) files", line):
+                        result.files.append(int(match.group(2)))
+                        result.rebuilt.append(float(match.group(1)))
                     elif match := re.search(r"craftbook: the whole site built in ([\d.]+) s", line):
                         result.files.append(-1)
                         result.rebuilt.append(float(match.group(1)))

@@ -211,3 +211,27 @@ def _stamp() -> object:
     from craftbook.preview import Stamp
 
     return Stamp(config=b"", folders=(), sources=frozenset(), filters="", today="2026-11-30")
+
+
+def test_a_moved_yaml_file_rebuilds_its_pages_edit_link(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Markdown of a document whose file moved is the same, but its page links the
+    file to edit (이 문서 고치기)."""
+    monkeypatch.setenv("CRAFTBOOK_REPO_URL", "https://github.com/hanbit/playbooks")
+    monkeypatch.setattr(incremental, "CACHE", incremental.Cache())
+    served = Served(project, "serve")
+    served.build()
+    source = next((project / "playbooks").rglob("lesson-proposal-and-alternatives.yaml"))
+    page = served.site / "lessons" / "lesson-proposal-and-alternatives" / "index.html"
+    assert source.relative_to(project).as_posix() in page.read_text(encoding="utf-8")
+    target = source.parent / "archive" / "proposal-renamed.yaml"
+    target.parent.mkdir()
+    source.rename(target)
+    served.build()
+    assert served.builds.problems is None
+    assert served.builds.moved is not None  # partial
+    html = page.read_text(encoding="utf-8")
+    assert target.relative_to(project).as_posix() in html
+    assert source.relative_to(project).as_posix() not in html
+    _same(served, monkeypatch, "full-5")

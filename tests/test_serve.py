@@ -200,3 +200,30 @@ def test_a_file_saved_while_the_first_build_runs_is_not_lost(project: Path) -> N
             encoding="utf-8",
         )
         assert _wait_for(url, "첫 빌드 중 고침", 120), log.read_text(encoding="utf-8")
+
+
+def test_serve_rebuilds_when_a_template_override_changes_and_not_for_editor_scratch_files(project: Path) -> None:
+    """The plugin's `templates:` folder is watched like the library; a backup or swap
+    file an editor writes beside a YAML file is not a change to the site."""
+    tpl = project / "tpl"
+    tpl.mkdir()
+    shipped = (ROOT / "generator" / "craftbook" / "templates" / "resource.md.j2").read_text(encoding="utf-8")
+    override = tpl / "resource.md.j2"
+    marked = "{% block body %}\n템플릿 {}판\n\n"
+    override.write_text(shipped.replace("{% block body %}\n", marked.replace("{}", "첫")), encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  playbooks: playbooks\n", "  playbooks: playbooks\n      templates: [tpl]\n")
+    config.write_text(text, encoding="utf-8")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/resources/res-article/"
+    with serving(project, port) as log:
+        assert _wait_for(url, "템플릿 첫판", 90), log.read_text(encoding="utf-8")
+        override.write_text(shipped.replace("{% block body %}\n", marked.replace("{}", "둘째")), encoding="utf-8")
+        assert _wait_for(url, "템플릿 둘째판", 60), "the page did not change after the template edit"
+        time.sleep(1.5)
+        builds = log.read_text(encoding="utf-8").count("craftbook: ")
+        for name in ("resource.yaml~", ".resource.yaml.swp", "#resource.yaml#"):
+            (project / "playbooks" / name).write_text("scratch", encoding="utf-8")
+        time.sleep(2.5)
+        assert log.read_text(encoding="utf-8").count("craftbook: ") == builds  # no rebuild

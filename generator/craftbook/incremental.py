@@ -97,7 +97,8 @@ class Cache:
         self.timings.append(("generate", seconds, time.process_time() - cpu))
         if warm:
             log.info(
-                "craftbook: %d of %d files parsed, %d pages rendered, %d written in %.2f s",
+                "craftbook: %d of %d YAML files read again, %d Markdown pages rendered, %d generated files "
+                "changed in %.2f s",
                 len(self.last_parsed),
                 len(result.library),
                 sum(len(self.rendered.units.get(u, {})) for u in self.last_units) if self.rendered else 0,

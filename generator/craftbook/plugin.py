@@ -84,6 +84,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self.preview: preview.Preview | None = None
         self.nav: Any = None
         self.command: str | None = None
+        self.templates: tuple[Path, ...] = ()
         self.frozen = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -126,7 +127,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         options = options_from_mkdocs(config)
         # Known before generating: a library that fails on the first build is watched all
         # the same, so saving the fix rebuilds.
-        self.out, self.playbooks = options.out, options.playbooks
+        self.out, self.playbooks, self.templates = options.out, options.playbooks, options.templates
         try:
             # craftbook.incremental outlives MkDocs' rebuilds: a YAML edit in `mkdocs serve`
             # re-parses and re-renders only what it touches.
@@ -165,7 +166,11 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             filters=repr(search.filter_choices(e.doc for e in self.result.library)),
             today=preview.build_day(),
         )
-        self.preview.start(stamp, docs, incremental.CACHE.last_written, docs_prefix="")
+        sources = {
+            entry.id: (urls.doc_source(entry.doc.kind, entry.id)[: -len(".md")], str(entry.file.path))
+            for entry in self.result.library
+        }
+        self.preview.start(stamp, docs, incremental.CACHE.last_written, docs_prefix="", sources=sources)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.result is not None and self.out is not None
@@ -205,6 +210,11 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         # A YAML edit rebuilds the site; the generator rewrites only pages whose text changed.
         if self.playbooks is not None:
             server.watch(str(self.playbooks))
+        # So does an edit of the organisation's templates or theme overrides (every page).
+        folders = [*self.templates, *([config.theme.custom_dir] if config.theme.custom_dir else [])]
+        for folder in folders:
+            if Path(folder).is_dir():
+                server.watch(str(folder))
         return server
 
     def on_page_context(self, context: Any, page: Any, config: MkDocsConfig, nav: Any) -> Any:

@@ -104,29 +104,52 @@ class Preview:
     order: list[str] = field(default_factory=list)  # page URLs in build order
     entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page URL → Material's entries
     search_pages: dict[str, Any] = field(default_factory=dict)  # page URL → craftbook front matter
+    sources: dict[str, str] = field(default_factory=dict)  # document id → its YAML file
     # -- generated files written since then (a failed build does not consume them)
     pending: set[str] = field(default_factory=set)
     # -- this build
     partial: bool = False
     allow_partial: bool = True
     rebuild: set[str] = field(default_factory=set)  # src_uris of the pages and files rebuilt
+    moved: tuple[str, ...] = ()  # pages (folder/id) of documents whose YAML file moved
     next: Preview | None = None  # this build's state, kept by `commit`
 
     # -- during a build (called by craftbook.plugin) ------------------------------
 
-    def start(self, stamp: Stamp, docs: dict[str, tuple[int, int]], written: Iterable[str], docs_prefix: str) -> None:
+    def start(
+        self,
+        stamp: Stamp,
+        docs: dict[str, tuple[int, int]],
+        written: Iterable[str],
+        docs_prefix: str,
+        sources: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
         """Decide whether this build can be partial: the generator `written` these
-        generated files (paths relative to the generated folder)."""
+        generated files (paths relative to the generated folder); `sources` maps each
+        document id to (its page's folder and id prefix, its YAML file)."""
+        sources = dict(sources or {})
         self.pending |= set(written)
         changed_docs = {docs_prefix + rel for rel, sig in docs.items() if self.docs.get(rel) != sig}
+        # A YAML file moved or renamed: the same Markdown, but its pages link another
+        # file to edit (이 문서 고치기), so they are rebuilt too.
+        moved = tuple(page for doc_id, (page, path) in sources.items() if self.sources.get(doc_id, path) != path)
         self.partial = self.allow_partial and self.stamp is not None and self.stamp == stamp
         self.rebuild = (self.pending | changed_docs) if self.partial else set()
-        self.next = Preview(stamp=stamp, docs=docs)
+        self.moved = moved
+        self.next = Preview(stamp=stamp, docs=docs, sources={k: v[1] for k, v in sources.items()})
 
     def mark(self, files: Iterable[Any]) -> None:
         """Tell MkDocs' dirty build which files to write: the changed ones only."""
         if not self.partial:
             return
+        files = list(files)
+        if self.moved:
+            # The document's page and its own pages below it (versions, handout).
+            self.rebuild |= {
+                f.src_uri
+                for f in files
+                if any(f.src_uri == page + ".md" or f.src_uri.startswith(page + "/") for page in self.moved)
+            }
         for file in files:
             file.is_modified = (lambda changed: lambda: changed)(file.src_uri in self.rebuild)
 
@@ -182,7 +205,7 @@ class Preview:
         if self.partial:
             nxt.pages = {**self.pages, **nxt.pages}
         self.stamp, self.docs, self.pages, self.order = nxt.stamp, nxt.docs, nxt.pages, nxt.order
-        self.entries, self.search_pages = nxt.entries, nxt.search_pages
+        self.entries, self.search_pages, self.sources = nxt.entries, nxt.search_pages, nxt.sources
         self.pending = set()
         self.next = None
 

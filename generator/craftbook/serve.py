@@ -43,9 +43,9 @@ from .preview import FullBuildNeeded, Preview, merge_into
 log = logging.getLogger("mkdocs.plugins.craftbook")
 
 BANNER_ATTRIBUTE = "data-craftbook-serve-errors"
-_BANNER_TITLE = "라이브러리에 오류가 있어 마지막으로 빌드에 성공한 사이트를 보여 드립니다."
+_BANNER_TITLE = "오류가 있어 사이트를 다시 빌드하지 못했습니다. 마지막으로 빌드에 성공한 사이트를 보여 드립니다."
 _BANNER_HINT = "아래 파일을 고쳐 저장하면 다시 빌드하고 이 페이지를 새로 고칩니다."
-_NO_SITE_TITLE = "라이브러리에 오류가 있어 사이트를 아직 빌드하지 못했습니다."
+_NO_SITE_TITLE = "오류가 있어 사이트를 아직 빌드하지 못했습니다."
 
 
 class ServeRefused(CraftbookError):
@@ -84,6 +84,21 @@ def _with_banner(content: bytes, block: bytes) -> bytes:
 _READ_EVENTS = frozenset({"opened", "closed_no_write", "accessed"})
 
 
+# Editors write these beside the file being edited (backups, swap and lock files, the
+# temporary file a save is renamed from); none of them is part of the site.
+_SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part")
+
+
+def _scratch(event: Any) -> bool:
+    """A change to an editor's scratch file only: hidden, backup, swap or temporary.
+    A save that renames such a file onto the real one is a change to the real one."""
+    import os
+
+    paths = [event.src_path] if event.event_type != "moved" else [event.dest_path]
+    names = [os.path.basename(os.fsdecode(p)) for p in paths]
+    return all(name.startswith((".", "#")) or name.endswith(_SCRATCH_SUFFIXES) for name in names)
+
+
 def _server_class() -> type:
     from mkdocs.livereload import LiveReloadServer
 
@@ -117,7 +132,7 @@ def _server_class() -> type:
             self._watched_paths[path] = 1
 
             def changed(event: Any) -> None:
-                if event.is_directory or event.event_type in _READ_EVENTS:
+                if event.is_directory or event.event_type in _READ_EVENTS or _scratch(event):
                     return
                 with self._rebuild_cond:
                     self._want_rebuild = True
@@ -307,9 +322,9 @@ class SiteBuilds:
                 if plugin is not None and self.state.partial:
                     self.moved = merge_into(staging, self.site)
                     log.info(
-                        "craftbook: %d changed files of the site rebuilt in %.2f s",
-                        len(self.moved),
+                        "craftbook: site updated in %.2f s (%d files rewritten; nothing else changed)",
                         time.perf_counter() - started,
+                        len(self.moved),
                     )
                 else:
                     self.moved = None
@@ -328,7 +343,10 @@ class SiteBuilds:
                 self.problems = "\n".join(errors.lines) or f"{type(exc).__name__}: {exc}"
                 if not errors.lines:  # raised, not logged (a broken mkdocs.yml): the console needs it too
                     log.error(self.problems)
-                log.error("the site was not rebuilt; still serving the last good one until the errors are fixed")
+                if (self.site / "index.html").is_file():
+                    log.error("the site was not rebuilt; still serving the last good one until the errors are fixed")
+                else:
+                    log.error("no site yet: every page shows these errors until they are fixed")
                 return
             finally:
                 logger.removeHandler(errors)
