@@ -213,9 +213,7 @@ def _stamp() -> object:
     return Stamp(config=b"", folders=(), sources=frozenset(), filters="", today="2026-11-30")
 
 
-def test_a_moved_yaml_file_rebuilds_its_pages_edit_link(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_moved_yaml_file_rebuilds_its_pages_edit_link(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The Markdown of a document whose file moved is the same, but its page links the
     file to edit (이 문서 고치기)."""
     monkeypatch.setenv("CRAFTBOOK_REPO_URL", "https://github.com/hanbit/playbooks")
@@ -235,3 +233,11 @@ def test_a_moved_yaml_file_rebuilds_its_pages_edit_link(
     assert target.relative_to(project).as_posix() in html
     assert source.relative_to(project).as_posix() not in html
     _same(served, monkeypatch, "full-5")
+
+
+def test_the_plugin_instance_mkdocs_keeps_carries_no_serve_state_into_the_next_build(served: Served) -> None:
+    """MkDocs keeps one instance of a plugin with startup/shutdown events per process:
+    a `craftbook build` after a serve session must not build partially."""
+    plugin = load_config(str(served.project / "mkdocs.yml")).plugins["craftbook"]
+    assert plugin is served.config().plugins["craftbook"]  # the same instance, as MkDocs keeps it
+    assert plugin.preview is None

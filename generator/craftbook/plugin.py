@@ -142,6 +142,8 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self.search_pages = {}
         if self.preview is not None:
             self._start_preview(config, options.templates)
+        if self.command in ONE_SHOT:
+            incremental.CACHE.release()  # no next run in this process to reuse pages for
         if self.command in ONE_SHOT and not self.frozen:
             # The library, its models and MkDocs' config live until the end of the build:
             # out of the collector's sight, MkDocs' pages are collected without walking

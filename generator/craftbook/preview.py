@@ -222,15 +222,28 @@ def build_day() -> str:
 
 
 def merge_into(staging: Path, site: Path) -> list[str]:
-    """Move every file of `staging` to the same place in `site`, each atomically
-    (a reader sees the old file or the new one, never half of one). Returns their paths."""
+    """Move every file of `staging` that differs from the one in `site` to its place,
+    each atomically (a reader sees the old file or the new one, never half of one).
+    Returns the paths of the files that changed; identical ones (the sitemap, the 404
+    page, written by every build) are left as they are."""
     moved: list[str] = []
     for root, _dirs, names in os.walk(staging):
         for name in names:
             source = Path(root, name)
             rel = source.relative_to(staging)
             target = site / rel
+            if _same_bytes(source, target):
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
             moved.append(rel.as_posix())
     return sorted(moved)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False

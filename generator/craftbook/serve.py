@@ -299,11 +299,12 @@ class SiteBuilds:
         self.get_config, self.site, self.work, self.serve_url = get_config, site, work, serve_url
         self.state = Preview()
         self.problems: str | None = None
-        self.moved: list[str] | None = None  # the files the last partial build rebuilt (None: full)
+        self.moved: list[str] | None = None  # the files the last partial build changed (None: a whole build)
 
     def build(self, config: Any = None) -> None:
         started = time.perf_counter()
         for attempt in ("partial", "full"):
+            plugin = None
             staging = Path(tempfile.mkdtemp(prefix="next-", dir=self.work))
             errors = _Errors()
             logger = logging.getLogger("mkdocs")
@@ -322,7 +323,7 @@ class SiteBuilds:
                 if plugin is not None and self.state.partial:
                     self.moved = merge_into(staging, self.site)
                     log.info(
-                        "craftbook: site updated in %.2f s (%d files rewritten; nothing else changed)",
+                        "craftbook: site updated in %.2f s (%d files changed; the rest are as they were)",
                         time.perf_counter() - started,
                         len(self.moved),
                     )
@@ -351,6 +352,11 @@ class SiteBuilds:
             finally:
                 logger.removeHandler(errors)
                 shutil.rmtree(staging, ignore_errors=True)  # after a swap: the old site
+                if plugin is not None:
+                    # MkDocs keeps one instance of a plugin with startup/shutdown events
+                    # for the whole process: the next build of another kind must not
+                    # find this session's state on it.
+                    plugin.preview = None
             self.problems = None
             return
 
