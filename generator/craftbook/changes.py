@@ -14,6 +14,7 @@ The edition page, the feeds and the e-mail digest all read `edition_changes`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -64,7 +65,7 @@ def edition_changes(edition: Edition, documents: Iterable[DocumentBase]) -> list
     if hit is not None:
         _MEMO.move_to_end(key)
         return list(hit[2])
-    changes = _edition_changes(edition, documents, _candidates(documents, ids))
+    changes = _edition_changes(edition, _pool(documents, ids))
     _MEMO[key] = (edition, documents, changes)
     if len(_MEMO) > _MEMO_SIZE:
         _MEMO.popitem(last=False)
@@ -82,42 +83,78 @@ class _Candidate:
     reviewed: dt.date | None
 
 
-_LAST: list[tuple[tuple[int, ...], tuple[DocumentBase, ...], list[_Candidate]]] = []
+@dataclass(frozen=True)
+class _Pool:
+    """The documents any edition may list, read once for all the editions of a build,
+    with every date that can put one in a window sorted, so that an edition looks only
+    at the documents dated in its window: a scan of the whole library per edition grew
+    with the square of its size (editions grow with it)."""
+
+    candidates: tuple[_Candidate, ...]
+    days: tuple[tuple[dt.date, int], ...]  # (a date of a candidate, its position), sorted
+    numbers: tuple[int, ...]  # the editions' numbers, sorted, each once
+    first_of: dict[int, Edition]  # number → the first edition of that number in document order
+
+    @classmethod
+    def of(cls, documents: tuple[DocumentBase, ...]) -> _Pool:
+        candidates: list[_Candidate] = []
+        first_of: dict[int, Edition] = {}
+        for doc in documents:
+            if isinstance(doc, Edition):
+                first_of.setdefault(doc.number, doc)
+                continue
+            if doc.status == "retired":
+                continue
+            published = getattr(doc, "published", None)
+            versions = tuple(c.date for c in getattr(doc, "changes", []) if c.date is not None)
+            candidates.append(
+                _Candidate(
+                    doc,
+                    frozenset(doc.all_roles),
+                    published if isinstance(published, dt.date) else None,
+                    versions,
+                    doc.reviewed,
+                )
+            )
+        days = sorted(
+            (day, n)
+            for n, c in enumerate(candidates)
+            for day in {c.published, *c.versions, c.reviewed}
+            if isinstance(day, dt.date)
+        )
+        return cls(tuple(candidates), tuple(days), tuple(sorted(first_of)), first_of)
+
+    def previous(self, edition: Edition) -> Edition | None:
+        """previous_edition, looked up."""
+        below = bisect.bisect_left(self.numbers, edition.number)
+        return self.first_of[self.numbers[below - 1]] if below else None
+
+    def dated_within(self, start: dt.date, end: dt.date) -> list[_Candidate]:
+        """Candidates with any date in (start, end], in library order."""
+        low = bisect.bisect_right(self.days, (start, len(self.candidates)))
+        high = bisect.bisect_right(self.days, (end, len(self.candidates)))
+        return [self.candidates[n] for n in sorted({n for _, n in self.days[low:high]})]
 
 
-def _candidates(documents: tuple[DocumentBase, ...], ids: tuple[int, ...]) -> list[_Candidate]:
-    """The documents any edition may list, read once for all the editions of a build."""
+_LAST: list[tuple[tuple[int, ...], tuple[DocumentBase, ...], _Pool]] = []
+
+
+def _pool(documents: tuple[DocumentBase, ...], ids: tuple[int, ...]) -> _Pool:
     if _LAST and _LAST[0][0] == ids:
         return _LAST[0][2]
-    found = []
-    for doc in documents:
-        if isinstance(doc, Edition) or doc.status == "retired":
-            continue
-        published = getattr(doc, "published", None)
-        versions = tuple(c.date for c in getattr(doc, "changes", []) if c.date is not None)
-        found.append(
-            _Candidate(
-                doc,
-                frozenset(doc.all_roles),
-                published if isinstance(published, dt.date) else None,
-                versions,
-                doc.reviewed,
-            )
-        )
-    _LAST[:] = [(ids, documents, found)]  # the documents held, so their ids stay theirs
-    return found
+    pool = _Pool.of(documents)
+    _LAST[:] = [(ids, documents, pool)]  # the documents held, so their ids stay theirs
+    return pool
 
 
-def _edition_changes(
-    edition: Edition, documents: tuple[DocumentBase, ...], candidates: list[_Candidate]
-) -> list[Change]:
-    before = previous_edition(edition, documents)
+def _edition_changes(edition: Edition, pool: _Pool) -> list[Change]:
+    before = pool.previous(edition)
     if before is None:
         return []
     start, end = before.date, edition.date
     roles = set(edition.all_roles)
     changes: list[Change] = []
-    for c in candidates:
+    for c in pool.dated_within(start, end) if start < end else ():
         if roles and c.roles and roles.isdisjoint(c.roles):
             continue
         versions = [day for day in c.versions if start < day <= end]
