@@ -22,7 +22,6 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -333,9 +332,19 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
         urls.JSON_FEED: json_feed(items, title=name, author=name, feed_url=base + urls.JSON_FEED, home_url=base),
     }
 
-    def slice_feed(path: str, home: str, label: str, subtitle: str, keep: Callable[[Item], bool]) -> bytes:
-        """A feed of the items `keep` selects, in the site feed's order (a role's, a tag's)."""
-        chosen = [i for i in every if keep(i)][:MAX_ITEMS]
+    # Each role's and each tag's items in the site feed's order, sorted out in one pass:
+    # filtering the whole list once per tag grew with the square of the library.
+    by_role: dict[str, list[Item]] = {}
+    by_tag: dict[str, list[Item]] = {}
+    for item in every:
+        for role in dict.fromkeys(item.doc.all_roles):
+            by_role.setdefault(role, []).append(item)
+        for tag in dict.fromkeys(item.doc.tags):
+            by_tag.setdefault(tag, []).append(item)
+
+    def slice_feed(path: str, home: str, label: str, subtitle: str, chosen: list[Item]) -> bytes:
+        """A feed of `chosen`, items in the site feed's order (a role's, a tag's)."""
+        chosen = chosen[:MAX_ITEMS]
         return atom_feed(
             chosen,
             title=f"{name} — {label}",
@@ -355,7 +364,7 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
             urls.track_source(role),
             labels.ROLE_LABEL[role],
             f"{labels.ROLE_LABEL[role]}에게 맞는 새 호와 새로 추가·검토된 문서",
-            lambda i, role=role: role in i.doc.all_roles,
+            by_role.get(role, []),
         )
     # Follow a topic: one feed per tag, next to the tag's page (the same slugs).
     for tag, slug in SiteIndex.build(library).tag_slugs.items():
@@ -364,7 +373,7 @@ def feed_files(library: Library, options: RenderOptions) -> dict[str, bytes]:
             urls.tag_source(slug),
             f"태그: {collapse(tag)}",
             f"‘{collapse(tag)}’ 태그가 붙은 새 호와 새로 추가·검토된 문서",
-            lambda i, tag=tag: tag in i.doc.tags,
+            by_tag.get(tag, []),
         )
     for url in _LAST_ENTRIES.keys() - entries.keys():  # only this build's entries are kept
         del _LAST_ENTRIES[url]
