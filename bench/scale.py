@@ -297,7 +297,10 @@ def measure_serve(size: int, work: Path, edits: int) -> Serve:
             for n in range(1, edits + 1):
                 title = f"고친 제목 {n}번"
                 before = len(lines)
-                time.sleep(1.0)  # a trainer does not save twice in a second; let the watcher settle
+                # A trainer reads the change before saving again; meanwhile the page that
+                # reloaded fetches the search index and its worker builds lunr's index,
+                # which on this 2-core machine would otherwise compete with the next build.
+                time.sleep(3.0)
                 edited.write_text(text.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
                 saved = time.perf_counter()
                 page.wait_for_function(

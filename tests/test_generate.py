@@ -89,3 +89,35 @@ def test_the_sites_name_is_the_organisations_not_the_tools(tmp_path: Path) -> No
     for email in emails:
         text = email.read_text(encoding="utf-8")
         assert "한빛 &lt;센터&gt;" in text and "Craftbook 큐레이션" not in text
+
+
+def test_a_broken_template_override_is_located(tmp_path: Path) -> None:
+    """An organisation's template that does not parse, or fails while rendering, names
+    its file and line and says what to do, instead of Jinja's bare message."""
+    import re
+
+    import pytest
+    from craftbook.errors import BuildError
+    from craftbook.pipeline import GenerateOptions, generate
+
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    override = tpl / "resource.md.j2"
+    shipped = Path(__file__).resolve().parent.parent / "generator" / "craftbook" / "templates" / override.name
+    text = shipped.read_text(encoding="utf-8")
+    playbooks = Path(__file__).resolve().parent / "fixtures" / "minimal"
+
+    def broken(line: str) -> str:
+        override.write_text(text.replace("{% block body %}\n", "{% block body %}\n" + line + "\n", 1), encoding="utf-8")
+        with pytest.raises(BuildError) as failed:
+            generate(GenerateOptions(playbooks=playbooks, out=tmp_path / str(len(line)), templates=(tpl,)))
+        return str(failed.value)
+
+    assert broken("{% if %}") == (
+        f"{override}:3: error: the template does not parse: Expected an expression, got 'end of statement block'; "
+        "check the {% … %} and {{ … }} on that line (every block opened must be closed, every expression written out)"
+    )
+    message = broken("{{ doc.nothing }}")
+    start = f"{override}:3: error: the template failed while rendering: "
+    end = "; compare it with the shipped template of the same name (a renamed or removed variable is the usual cause)"
+    assert re.fullmatch(re.escape(start) + ".*nothing.*" + re.escape(end), message), message

@@ -158,7 +158,9 @@ def test_what_every_page_shows_makes_a_full_build(served: Served, monkeypatch: p
     copy.write_text(text.replace("id: lesson-proposal-and-alternatives", "id: lesson-copy"), encoding="utf-8")
     served.build()
     assert served.builds.problems is None
-    assert served.builds.moved is None
+    moved = served.builds.moved
+    assert moved is not None and "lessons/lesson-copy/index.html" in moved  # a new page: still partial
+    _same(served, monkeypatch, "full-3a")
     # mkdocs.yml
     config = served.project / "mkdocs.yml"
     _edit(config, "site_description: ", "site_description: 미리 보기 ")
@@ -173,10 +175,12 @@ def test_what_every_page_shows_makes_a_full_build(served: Served, monkeypatch: p
     assert served.builds.problems is None
     assert served.builds.moved is None  # started partial, found the new title, built it all
     _same(served, monkeypatch, "full-3")
-    # Removing the new document again.
+    # Removing the new document again: its page and its entries in search go.
     copy.unlink()
     served.build()
-    assert served.builds.moved is None
+    assert served.builds.moved is not None and "lessons/lesson-copy/index.html" in served.builds.moved
+    assert not (served.site / "lessons" / "lesson-copy").exists()
+    assert "lesson-copy" not in (served.site / "search" / "search_index.json").read_text(encoding="utf-8")
     _same(served, monkeypatch, "full-4")
 
 
@@ -241,3 +245,23 @@ def test_the_plugin_instance_mkdocs_keeps_carries_no_serve_state_into_the_next_b
     plugin = load_config(str(served.project / "mkdocs.yml")).plugins["craftbook"]
     assert plugin is served.config().plugins["craftbook"]  # the same instance, as MkDocs keeps it
     assert plugin.preview is None
+
+
+def test_a_new_tag_and_its_last_use_gone_stay_partial(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tag nobody used before brings a tag page and a feed; when its last use goes,
+    they go: both without building every page."""
+    lesson = next((served.project / "playbooks").rglob("lesson-proposal-and-alternatives.yaml"))
+    original = lesson.read_text(encoding="utf-8")
+    assert "\ntags: [" in original
+    lesson.write_text(original.replace("\ntags: [", "\ntags: [처음보는태그, ", 1), encoding="utf-8")
+    served.build()
+    moved = served.builds.moved
+    assert moved is not None
+    pages = [p for p in moved if p.startswith("tags/") and p.endswith("/index.html") and p != "tags/index.html"]
+    assert pages, moved
+    _same(served, monkeypatch, "full-6")
+    lesson.write_text(original, encoding="utf-8")
+    served.build()
+    assert served.builds.moved is not None
+    assert not (served.site / pages[0]).exists()
+    _same(served, monkeypatch, "full-7")

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+import jinja2
 
 from .errors import BuildError
 from .library import Library, build_date, load_library
@@ -145,9 +148,12 @@ def generate(
         audience=options.audience,
         templates=options.templates,
     )
-    pages = render(selected, render_options)
+    try:
+        pages = render(selected, render_options)
+        extras = extra_outputs(selected, render_options)
+    except jinja2.TemplateError as exc:
+        raise template_problem(exc) from exc
     files: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
-    extras = extra_outputs(selected, render_options)
     clashes = output_clashes([*pages, *extras])
     if clashes:
         raise BuildError(f"two outputs would be written to one place: {'; '.join(clashes[:5])}")
@@ -173,6 +179,24 @@ def generate(
         written=written,
         library=selected,
         seconds={"load": loaded - started, "render": rendered - loaded, "write": done - rendered},
+    )
+
+
+def template_problem(exc: jinja2.TemplateError) -> BuildError:
+    """A template that does not parse or fails while rendering, located: FILE:LINE of
+    the template (an organisation's override or a shipped one), what Jinja said, a fix."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        return BuildError(
+            f"{where}: error: the template does not parse: {exc.message}; check the {{% … %}} and "
+            "{{ … }} on that line (every block opened must be closed, every expression written out)"
+        )
+    # Jinja rewrites tracebacks so that template lines appear as frames of their own.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".j2", ".html"))]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a template"
+    return BuildError(
+        f"{where}: error: the template failed while rendering: {exc}; compare it with the shipped "
+        "template of the same name (a renamed or removed variable is the usual cause)"
     )
 
 

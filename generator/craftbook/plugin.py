@@ -141,7 +141,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             log.warning(str(warning))
         self.search_pages = {}
         if self.preview is not None:
-            self._start_preview(config, options.templates)
+            self._start_preview(config)
         if self.command in ONE_SHOT:
             incremental.CACHE.release()  # no next run in this process to reuse pages for
         if self.command in ONE_SHOT and not self.frozen:
@@ -153,18 +153,22 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             self.frozen = True
         return config
 
-    def _start_preview(self, config: MkDocsConfig, templates: tuple[Path, ...]) -> None:
+    def _start_preview(self, config: MkDocsConfig) -> None:
         """What this build's pages all show, for craftbook.preview to compare."""
         assert self.preview is not None and self.result is not None
         docs = preview.file_signatures(Path(config.docs_dir))
         folders = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
-        folders += [*templates, *(Path(w) for w in config.watch)]
+        # Not the templates folder: templates make Markdown, whose changes the generator
+        # reports page by page like a YAML edit's.
+        folders += [Path(w) for w in config.watch]
         stamp = preview.Stamp(
             config=preview.config_hash(Path(config.config_file_path)),
             folders=tuple(
                 (f"{folder}/{rel}", *sig) for folder in folders for rel, sig in preview.file_signatures(folder).items()
             ),
-            sources=frozenset(self.generated) | frozenset(docs),
+            # Generated pages may come and go (craftbook.preview removes what they were
+            # built into, where each page is a folder); docs/ pages are in the navigation.
+            sources=frozenset(docs) | (frozenset() if config.use_directory_urls else frozenset(self.generated)),
             filters=repr(search.filter_choices(e.doc for e in self.result.library)),
             today=preview.build_day(),
         )
@@ -172,7 +176,9 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             entry.id: (urls.doc_source(entry.doc.kind, entry.id)[: -len(".md")], str(entry.file.path))
             for entry in self.result.library
         }
-        self.preview.start(stamp, docs, incremental.CACHE.last_written, docs_prefix="", sources=sources)
+        self.preview.start(
+            stamp, docs, incremental.CACHE.last_written, docs_prefix="", sources=sources, generated=self.generated
+        )
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.result is not None and self.out is not None

@@ -49,7 +49,7 @@ class Stamp:
 
     config: bytes  # a hash of mkdocs.yml (and the file it INHERITs)
     folders: tuple[tuple[str, int, int], ...]  # theme overrides and watched folders: path, mtime, size
-    sources: frozenset[str]  # every page and file of the site (generated and docs/)
+    sources: frozenset[str]  # the pages and files of docs/ (the navigation lists its pages)
     filters: str  # the search chips (kinds and roles the library has)
     today: str  # pages and the sitemap carry the build date
 
@@ -105,6 +105,7 @@ class Preview:
     entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page URL → Material's entries
     search_pages: dict[str, Any] = field(default_factory=dict)  # page URL → craftbook front matter
     sources: dict[str, str] = field(default_factory=dict)  # document id → its YAML file
+    generated: frozenset[str] = frozenset()  # the generated pages and files
     # -- generated files written since then (a failed build does not consume them)
     pending: set[str] = field(default_factory=set)
     # -- this build
@@ -112,6 +113,7 @@ class Preview:
     allow_partial: bool = True
     rebuild: set[str] = field(default_factory=set)  # src_uris of the pages and files rebuilt
     moved: tuple[str, ...] = ()  # pages (folder/id) of documents whose YAML file moved
+    removed: frozenset[str] = frozenset()  # generated pages and files gone since the last good build
     next: Preview | None = None  # this build's state, kept by `commit`
 
     # -- during a build (called by craftbook.plugin) ------------------------------
@@ -123,11 +125,15 @@ class Preview:
         written: Iterable[str],
         docs_prefix: str,
         sources: Mapping[str, tuple[str, str]] | None = None,
+        generated: Iterable[str] = (),
     ) -> None:
         """Decide whether this build can be partial: the generator `written` these
         generated files (paths relative to the generated folder); `sources` maps each
-        document id to (its page's folder and id prefix, its YAML file)."""
+        document id to (its page's folder and id prefix, its YAML file); `generated` is
+        every generated file of this build. A generated page that is new is written, so
+        it is among `written`; one that is gone is removed from the site (`removed`)."""
         sources = dict(sources or {})
+        generated = frozenset(generated)
         self.pending |= set(written)
         changed_docs = {docs_prefix + rel for rel, sig in docs.items() if self.docs.get(rel) != sig}
         # A YAML file moved or renamed: the same Markdown, but its pages link another
@@ -136,7 +142,8 @@ class Preview:
         self.partial = self.allow_partial and self.stamp is not None and self.stamp == stamp
         self.rebuild = (self.pending | changed_docs) if self.partial else set()
         self.moved = moved
-        self.next = Preview(stamp=stamp, docs=docs, sources={k: v[1] for k, v in sources.items()})
+        self.removed = (self.generated - generated) if self.partial else frozenset()
+        self.next = Preview(stamp=stamp, docs=docs, sources={k: v[1] for k, v in sources.items()}, generated=generated)
 
     def mark(self, files: Iterable[Any]) -> None:
         """Tell MkDocs' dirty build which files to write: the changed ones only."""
@@ -191,9 +198,11 @@ class Preview:
             entries, pages = written, dict(search_pages)
         self.next.entries, self.next.search_pages = entries, pages
         order = self.next.order
-        docs = [entry for url in order for entry in entries.get(url, [])]
         known = set(order)
-        docs += [entry for url, group in entries.items() if url not in known for entry in group]
+        # A page gone since the last build takes its entries with it.
+        entries = {url: group for url, group in entries.items() if url in known}
+        self.next.entries = entries
+        docs = [entry for url in order for entry in entries.get(url, [])]
         return {**index, "docs": docs}
 
     # -- after a build (called by craftbook.serve) --------------------------------
@@ -206,6 +215,7 @@ class Preview:
             nxt.pages = {**self.pages, **nxt.pages}
         self.stamp, self.docs, self.pages, self.order = nxt.stamp, nxt.docs, nxt.pages, nxt.order
         self.entries, self.search_pages, self.sources = nxt.entries, nxt.search_pages, nxt.sources
+        self.generated = nxt.generated
         self.pending = set()
         self.next = None
 
@@ -238,6 +248,25 @@ def merge_into(staging: Path, site: Path) -> list[str]:
             os.replace(source, target)
             moved.append(rel.as_posix())
     return sorted(moved)
+
+
+def remove_outputs(site: Path, sources: Iterable[str]) -> list[str]:
+    """Delete from `site` what the gone `sources` (generated pages and files) were built
+    into, and the folders that leaves empty; returns the deleted files' paths."""
+    from .urls import built_file
+
+    removed: list[str] = []
+    for source in sources:
+        rel = built_file(source) if source.endswith(".md") else source
+        target = site / rel
+        if target.is_file():
+            target.unlink()
+            removed.append(rel)
+            folder = target.parent
+            while folder != site and site in folder.parents and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    return sorted(removed)
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

@@ -38,7 +38,7 @@ from .config import Overrides, options_from_mkdocs, overridden
 from .errors import CraftbookError
 from .outdir import scratch, swap_in
 from .pipeline import GENERATED_DIR
-from .preview import FullBuildNeeded, Preview, merge_into
+from .preview import FullBuildNeeded, Preview, merge_into, remove_outputs
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
 
@@ -262,7 +262,7 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
             _bind(server, host, port)  # before anything is built: a port in use is said at once
             echo(f"Serving on {serve_url} (building the site first; Ctrl+C stops)")
 
-            builds = SiteBuilds(get_config, site, work, serve_url)
+            builds = SiteBuilds(get_config, site, work, serve_url, watch=server.watch)
 
             def builder(config: Any = None) -> None:
                 builds.build(config)
@@ -295,11 +295,31 @@ class SiteBuilds:
     the rebuilt pages (craftbook.preview). `build` never raises: a failure keeps the last
     good site, and `problems` holds its errors for the banner (None after a success)."""
 
-    def __init__(self, get_config: Callable[[], Any], site: Path, work: Path, serve_url: str) -> None:
+    def __init__(
+        self,
+        get_config: Callable[[], Any],
+        site: Path,
+        work: Path,
+        serve_url: str,
+        watch: Callable[[str], None] | None = None,
+    ) -> None:
         self.get_config, self.site, self.work, self.serve_url = get_config, site, work, serve_url
+        self.watch = watch
+        self.watched: set[str] = set()
         self.state = Preview()
         self.problems: str | None = None
         self.moved: list[str] | None = None  # the files the last partial build changed (None: a whole build)
+
+    def _watch_folders(self, plugin: Any, config: Any) -> None:
+        """Watch the template and theme override folders mkdocs.yml names now (it may
+        have named one since serve started)."""
+        if self.watch is None:
+            return
+        folders = [*plugin.templates, *([config.theme.custom_dir] if config.theme.custom_dir else [])]
+        for folder in map(str, folders):
+            if folder not in self.watched and Path(folder).is_dir():
+                self.watch(folder)
+                self.watched.add(folder)
 
     def build(self, config: Any = None) -> None:
         started = time.perf_counter()
@@ -321,7 +341,7 @@ class SiteBuilds:
                 with _quiet_dirty():
                     mkdocs_build(config, serve_url=self.serve_url, dirty=plugin is not None)
                 if plugin is not None and self.state.partial:
-                    self.moved = merge_into(staging, self.site)
+                    self.moved = merge_into(staging, self.site) + remove_outputs(self.site, self.state.removed)
                     log.info(
                         "craftbook: site updated in %.2f s (%d files changed; the rest are as they were)",
                         time.perf_counter() - started,
@@ -333,6 +353,7 @@ class SiteBuilds:
                     log.info("craftbook: the whole site built in %.2f s", time.perf_counter() - started)
                 if plugin is not None:
                     self.state.commit()
+                    self._watch_folders(plugin, config)
             except FullBuildNeeded as exc:
                 # A page the navigation shows got a new title, which every page shows.
                 log.info("craftbook: the title of %s changed; rebuilding every page", exc)
