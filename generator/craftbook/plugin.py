@@ -269,10 +269,12 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         cache_dir = self.project / ".craftbook" / "cache" if self.project else None
         if self.preview is not None and cache_dir is not None:
             # craftbook serve: one cache in memory for every rebuild, written after a whole
-            # build and on the way out, not after every save.
+            # build, after new words and on the way out, not after every save.
             cache = search.live_cache(cache_dir)
             search.augment_site(site, pages, cache=cache)
-            if not self.preview.partial:
+            if not self.preview.partial or cache.new_words:
+                # Also when Kiwi had to analyse new words: a `craftbook build` run
+                # meanwhile then finds them, and does not load Kiwi for them.
                 cache.save()
         else:
             search.augment_site(site, pages, cache_dir=cache_dir)

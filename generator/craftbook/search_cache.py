@@ -80,6 +80,7 @@ class SearchCache:
         self._touched = False
         self.hits = 0
         self.misses = 0
+        self.new_words = 0  # words analysed since the last `carry` (Kiwi was needed)
         self.ignored: str | None = None  # why the file on disk was not used, if it was not
         try:
             self._load()
@@ -125,6 +126,7 @@ class SearchCache:
 
     def add_morphs(self, word: str, morphs: Iterable[MorphTuple]) -> None:
         self._touched = True
+        self.new_words += 1
         self._words[word] = tuple(morphs)
         self._added_words = True
 
@@ -143,7 +145,7 @@ class SearchCache:
         uses (`craftbook serve` keeps one cache for all its rebuilds, see search.live_cache)."""
         self._old.update(self._kept)
         self._kept = {}
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.new_words = 0
 
     # ----------------------------------------------------------------- writing
 
