@@ -124,11 +124,24 @@ def build(options: BuildOptions) -> Path:
     except CraftbookError:
         raise
     except (MkDocsException, OSError, Exception) as exc:
-        cause = exc.__cause__ if isinstance(exc.__cause__, CraftbookError) else None
+        cause = _craftbook_cause(exc)
         if cause is not None:
             raise cause from exc
         raise BuildError(f"the site could not be built ({exc}); {out} is unchanged") from exc
     return out
+
+
+def _craftbook_cause(exc: BaseException) -> CraftbookError | None:
+    """The located Craftbook error behind what MkDocs raised, if any: a plugin's error
+    reaches here as MkDocs' bare "Aborted with a BuildError!", raised while handling it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, CraftbookError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _with_generated(overrides: Overrides, generated: Path) -> Overrides:
