@@ -186,7 +186,7 @@ def test_what_every_page_shows_makes_a_full_build(served: Served, monkeypatch: p
 
 def test_the_search_index_keeps_page_order_and_drops_a_page_without_entries() -> None:
     state = Preview()
-    state.start(_stamp(), {}, [], docs_prefix="")
+    state.start(_stamp(), {}, [])
     state.order = []
     assert state.next is not None
     state.next.order = ["", "a/", "b/"]
@@ -196,7 +196,7 @@ def test_the_search_index_keeps_page_order_and_drops_a_page_without_entries() ->
     }
     state.merge_index(first, {"": None, "a/": None, "b/": None})
     state.commit()
-    state.start(_stamp(), {}, ["a.md"], docs_prefix="")
+    state.start(_stamp(), {}, ["a.md"])
     assert state.partial and state.rebuild == {"a.md"}
     state.next.order = ["", "a/", "b/"]
     merged = state.merge_index(
@@ -205,7 +205,7 @@ def test_the_search_index_keeps_page_order_and_drops_a_page_without_entries() ->
     )
     assert [d["title"] for d in merged["docs"]] == ["홈", "A2", "X", "B"]
     state.commit()
-    state.start(_stamp(), {}, ["b.md"], docs_prefix="")
+    state.start(_stamp(), {}, ["b.md"])
     state.next.order = ["", "a/", "b/"]
     merged = state.merge_index({"config": {}, "docs": []}, {"b/": None})  # b/ now excluded from search
     assert [d["title"] for d in merged["docs"]] == ["홈", "A2", "X"]

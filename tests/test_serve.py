@@ -61,18 +61,8 @@ def project(tmp_path: Path) -> Path:
 
 def test_serve_rebuilds_when_yaml_changes(project: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    log = (project / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "craftbook.cli", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/resources/res-article/"
+    url = f"http://127.0.0.1:{port}/resources/res-article/"
+    with serving(project, port):
         assert _wait_for(url, "포상하기 대신 인정하기", 90), "server never served the page"
         source = project / "playbooks" / "resource.yaml"
         source.write_text(
@@ -80,13 +70,6 @@ def test_serve_rebuilds_when_yaml_changes(project: Path) -> None:
             encoding="utf-8",
         )
         assert _wait_for(url, "고친 제목 인정하기", 60), "page did not change after the YAML edit"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 BANNER = "data-craftbook-serve-errors"

@@ -19,7 +19,6 @@ What it adds to MkDocs' run:
 from __future__ import annotations
 
 import gc
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -85,6 +84,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self.nav: Any = None
         self.command: str | None = None
         self.templates: tuple[Path, ...] = ()
+        self.filters: dict[str, list[list[str]]] | None = None  # the search chips of this build's library
         self.frozen = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -133,6 +133,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             # re-parses and re-renders only what it touches.
             self.result = incremental.generate(options)
             self.generated = set(self.result.files)
+            self.filters = search.filter_choices(e.doc for e in self.result.library)
         except CraftbookError as exc:
             # MkDocs shows PluginError text as is and stops the build (or keeps serving).
             raise PluginError(exc.format_message()) from exc
@@ -169,16 +170,14 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             # Generated pages may come and go (craftbook.preview removes what they were
             # built into, where each page is a folder); docs/ pages are in the navigation.
             sources=frozenset(docs) | (frozenset() if config.use_directory_urls else frozenset(self.generated)),
-            filters=repr(search.filter_choices(e.doc for e in self.result.library)),
+            filters=repr(self.filters),
             today=preview.build_day(),
         )
         sources = {
             entry.id: (urls.doc_source(entry.doc.kind, entry.id)[: -len(".md")], str(entry.file.path))
             for entry in self.result.library
         }
-        self.preview.start(
-            stamp, docs, incremental.CACHE.last_written, docs_prefix="", sources=sources, generated=self.generated
-        )
+        self.preview.start(stamp, docs, incremental.CACHE.last_written, sources=sources, generated=self.generated)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.result is not None and self.out is not None
@@ -207,9 +206,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         env.globals["craftbook_role_labels"] = labels.ROLE_LABEL  # feed titles name roles in Korean
         env.globals["craftbook_labels"] = labels  # the 404 page's role tracks
         # The kind and role chips of the search results (theme/partials/craftbook-head.html).
-        env.globals["craftbook_search_filters"] = (
-            search.filter_choices(e.doc for e in self.result.library) if self.result else None
-        )
+        env.globals["craftbook_search_filters"] = self.filters
         if self.preview is not None:
             from mkdocs.structure.files import InclusionLevel
 
@@ -223,11 +220,14 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         if self.playbooks is not None:
             server.watch(str(self.playbooks))
         # So does an edit of the organisation's templates or theme overrides (every page).
-        folders = [*self.templates, *([config.theme.custom_dir] if config.theme.custom_dir else [])]
-        for folder in folders:
-            if Path(folder).is_dir():
-                server.watch(str(folder))
+        for folder in self.watched_folders(config):
+            server.watch(folder)
         return server
+
+    def watched_folders(self, config: MkDocsConfig) -> list[str]:
+        """The organisation's template and theme override folders that exist, to watch."""
+        folders = [*map(str, self.templates), *([config.theme.custom_dir] if config.theme.custom_dir else [])]
+        return [folder for folder in folders if Path(folder).is_dir()]
 
     def on_page_context(self, context: Any, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         # Search results show each document's kind and roles, from its front matter.
@@ -264,23 +264,22 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self._thaw()
         site = Path(config["site_dir"])
         pages = self.search_pages
-        if self.preview is not None and (site / search.INDEX_PATH).is_file():
+        index = None
+        if self.preview is not None and (index := search.read_index(site)) is not None:
             # Material wrote the rebuilt pages' entries only: the rest are the last build's.
-            path = site / search.INDEX_PATH
-            index = self.preview.merge_index(json.loads(path.read_text(encoding="utf-8")), self.search_pages)
-            path.write_bytes(search.dump_index(index))
+            index = self.preview.merge_index(index, self.search_pages)
             pages = self.preview.next.search_pages if self.preview.next else pages
         cache_dir = self.project / ".craftbook" / "cache" if self.project else None
         if self.preview is not None and cache_dir is not None:
             # craftbook serve: one cache in memory for every rebuild, written after a whole
             # build, after new words and on the way out, not after every save.
             cache = search.live_cache(cache_dir)
-            search.augment_site(site, pages, cache=cache)
+            search.augment_site(site, pages, cache=cache, index=index)
             if not self.preview.partial or cache.new_words:
                 # Also when Kiwi had to analyse new words: a `craftbook build` run
                 # meanwhile then finds them, and does not load Kiwi for them.
                 cache.save()
         else:
-            search.augment_site(site, pages, cache_dir=cache_dir)
+            search.augment_site(site, pages, cache_dir=cache_dir, index=index)
         # A plain `mkdocs build` makes a Craftbook site too: `craftbook build` may replace it.
         (site / SITE_MARKER).write_text("Written by Craftbook; the next build replaces this folder whole.\n")

@@ -123,7 +123,6 @@ class Preview:
         stamp: Stamp,
         docs: dict[str, tuple[int, int]],
         written: Iterable[str],
-        docs_prefix: str,
         sources: Mapping[str, tuple[str, str]] | None = None,
         generated: Iterable[str] = (),
     ) -> None:
@@ -135,7 +134,7 @@ class Preview:
         sources = dict(sources or {})
         generated = frozenset(generated)
         self.pending |= set(written)
-        changed_docs = {docs_prefix + rel for rel, sig in docs.items() if self.docs.get(rel) != sig}
+        changed_docs = {rel for rel, sig in docs.items() if self.docs.get(rel) != sig}  # src_uris, as docs/ is the root
         # A YAML file moved or renamed: the same Markdown, but its pages link another
         # file to edit (이 문서 고치기), so they are rebuilt too.
         moved = tuple(page for doc_id, (page, path) in sources.items() if self.sources.get(doc_id, path) != path)
@@ -210,9 +209,7 @@ class Preview:
     def commit(self) -> None:
         """The build is in the served folder: it becomes the last good build."""
         assert self.next is not None
-        nxt = self.next
-        if self.partial:
-            nxt.pages = {**self.pages, **nxt.pages}
+        nxt = self.next  # `remember_pages` saw every page, rebuilt or restored
         self.stamp, self.docs, self.pages, self.order = nxt.stamp, nxt.docs, nxt.pages, nxt.order
         self.entries, self.search_pages, self.sources = nxt.entries, nxt.search_pages, nxt.sources
         self.generated = nxt.generated

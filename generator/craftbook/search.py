@@ -694,26 +694,39 @@ def dump_index(index: Mapping[str, Any]) -> bytes:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def read_index(site_dir: Path) -> dict[str, Any] | None:
+    """The search index MkDocs wrote into `site_dir` (None: the site has no search).
+
+    Raises BuildError when the file is not JSON MkDocs could have written."""
+    path = site_dir / INDEX_PATH
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: not a search index MkDocs wrote ({exc}); build the site again") from exc
+
+
 def augment_site(
     site_dir: Path,
     pages: Mapping[str, Mapping[str, Any] | None],
     cache_dir: Path | None = None,
     *,
     cache: SearchCache | None = None,
+    index: dict[str, Any] | None = None,
 ) -> Path | None:
     """Rewrite the built site's search index in place; returns its path (None: no search).
 
     `cache_dir`: where the search cache is kept between builds (None: no cache); the
     plugin passes `<project>/.craftbook/cache`. A bad or unwritable cache only costs time.
-    `cache`: an open cache instead (`live_cache`), which the caller saves.
+    `cache`: an open cache instead (`live_cache`), which the caller saves. `index`: the
+    index MkDocs wrote, already read (and changed) by the caller; not read again.
     """
     path = site_dir / INDEX_PATH
-    if not path.is_file():
+    if index is None:
+        index = read_index(site_dir)
+    if index is None:
         return None
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BuildError(f"{path}: not a search index MkDocs wrote ({exc}); build the site again") from exc
     owned = cache is None and cache_dir is not None
     if owned:
         cache = open_cache(cache_dir)  # type: ignore[arg-type]

@@ -315,9 +315,8 @@ class SiteBuilds:
         have named one since serve started)."""
         if self.watch is None:
             return
-        folders = [*plugin.templates, *([config.theme.custom_dir] if config.theme.custom_dir else [])]
-        for folder in map(str, folders):
-            if folder not in self.watched and Path(folder).is_dir():
+        for folder in plugin.watched_folders(config):
+            if folder not in self.watched:
                 self.watch(folder)
                 self.watched.add(folder)
 
