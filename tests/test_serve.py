@@ -210,3 +210,14 @@ def test_serve_rebuilds_when_a_template_override_changes_and_not_for_editor_scra
             (project / "playbooks" / name).write_text("scratch", encoding="utf-8")
         time.sleep(2.5)
         assert log.read_text(encoding="utf-8").count("craftbook: ") == builds  # no rebuild
+
+
+def test_the_banner_breaks_korean_between_words() -> None:
+    """Korean lines break between words (keep-all), as everywhere on the site; the
+    error lines themselves may break anywhere, being paths."""
+    from craftbook.serve import banner
+
+    block = banner("playbooks/x.yaml:1:1: error: …").decode()
+    outer = block[: block.index(">")]
+    assert "word-break:keep-all" in outer
+    assert "word-break:break-word" in block[block.index("<pre") :]

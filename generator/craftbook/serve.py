@@ -63,7 +63,7 @@ def banner(problems: str, *, site: bool = True) -> bytes:
     return (
         f'<div {BANNER_ATTRIBUTE} role="alert" lang="ko" style="{place}box-sizing:border-box;'
         "margin:0;padding:12px 16px;background:#fff3f3;color:#1b1b1b;border-bottom:3px solid #c62828;"
-        'font:14px/1.5 system-ui,sans-serif">'
+        'font:14px/1.5 system-ui,sans-serif;word-break:keep-all;overflow-wrap:anywhere">'
         f'<strong style="display:block;color:#b71c1c">{html.escape(title)}</strong>'
         f"<span>{html.escape(_BANNER_HINT)}</span>"
         '<pre style="margin:8px 0 0;padding:8px;background:#fff;color:#1b1b1b;border:1px solid #e0b4b4;'
