@@ -265,3 +265,25 @@ def test_a_new_tag_and_its_last_use_gone_stay_partial(served: Served, monkeypatc
     assert served.builds.moved is not None
     assert not (served.site / pages[0]).exists()
     _same(served, monkeypatch, "full-7")
+
+
+def test_serve_after_a_build_in_the_same_process_keeps_its_pages_on_disk(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`craftbook build` keeps the generated Markdown in memory; MkDocs keeps the plugin
+    instance that did so for the whole process, and serve's builds after it must still
+    write their pages (craftbook.preview compares them) and build partially."""
+    from craftbook.build import BuildOptions, build
+
+    monkeypatch.setattr(incremental, "CACHE", incremental.Cache())
+    build(BuildOptions(config_file=project / "mkdocs.yml", out=project / "site"))
+    assert not (project / ".craftbook" / "generated").exists()
+    assert list((project / ".craftbook").glob("build-*")) == []
+    session = Served(project, "serve")
+    session.build()
+    assert session.builds.problems is None
+    assert any(session.generated.rglob("*.md"))
+    lesson = next((project / "playbooks").rglob("lesson-proposal-and-alternatives.yaml"))
+    _edit(lesson, "title: ", "title: 고쳐 쓴 ")
+    session.build()
+    assert session.builds.problems is None and session.builds.moved

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .config import Overrides, options_from_mkdocs, overridden
 from .errors import BuildError, CraftbookError, ValidationFailed
-from .outdir import SITE_MARKER, guard, scratch, staging, swap_in
-from .pipeline import GENERATED_DIR
+from .outdir import SITE_MARKER, clean_stale, guard, staging, swap_in
+from .pipeline import GENERATED_DIR, GenerateOptions
 
 SCRATCH = GENERATED_DIR.parent  # the project's working folder (.craftbook, git-ignored), beside mkdocs.yml
 
@@ -79,27 +79,16 @@ def build(options: BuildOptions) -> Path:
                 ("the docs folder", generate_options.docs_dir),
             ],
         )
-        # The generated Markdown: under the project's .craftbook/ (git-ignored), where a
-        # killed build's folder is found and removed by the next build.
-        with (
-            scratch(project / SCRATCH, "build-") as generated,
-            staging(out, SITE_MARKER) as folder,
-            overridden(_with_generated(overrides, generated)),
-        ):
+        # The generated Markdown stays in memory (the plugin hands MkDocs the pages as
+        # files of its own). Earlier versions wrote it under .craftbook/build-…: a folder a
+        # killed build of theirs left is removed here.
+        clean_stale(project / SCRATCH, "build-")
+        with staging(out, SITE_MARKER) as folder, overridden(overrides):
             config["site_dir"] = str(folder)
             # Validate before MkDocs starts: MkDocs turns a plugin's exception into a bare
             # "Aborted", and the user must see every located error. Through the process's
             # cache, so the plugin's generator step does not parse the library again.
-            from .incremental import CACHE
-
-            library = CACHE.load(
-                generate_options.playbooks,
-                max_bytes=generate_options.max_file_bytes,
-                project=generate_options.project,
-            )
-            if options.strict and library.warnings:
-                summary = library.discovery.summary() if library.discovery else ""
-                raise ValidationFailed(library.warnings, summary=summary)
+            _validate(generate_options, strict=options.strict)
             counter = _WarningCount()
             logger = logging.getLogger("mkdocs")
             logger.addHandler(counter)
@@ -131,6 +120,18 @@ def build(options: BuildOptions) -> Path:
     return out
 
 
+def _validate(options: GenerateOptions, *, strict: bool) -> None:
+    """Every located error (ValidationFailed), and with `strict` every warning, before
+    MkDocs starts. The library is not kept: the plugin's generator step takes it from
+    the process's cache, and drops it before MkDocs builds the pages (peak memory)."""
+    from .incremental import CACHE
+
+    library = CACHE.load(options.playbooks, max_bytes=options.max_file_bytes, project=options.project)
+    if strict and library.warnings:
+        summary = library.discovery.summary() if library.discovery else ""
+        raise ValidationFailed(library.warnings, summary=summary)
+
+
 def _craftbook_cause(exc: BaseException) -> CraftbookError | None:
     """The located Craftbook error behind what MkDocs raised, if any: a plugin's error
     reaches here as MkDocs' bare "Aborted with a BuildError!", raised while handling it."""
@@ -142,9 +143,3 @@ def _craftbook_cause(exc: BaseException) -> CraftbookError | None:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
-
-
-def _with_generated(overrides: Overrides, generated: Path) -> Overrides:
-    from dataclasses import replace
-
-    return replace(overrides, generated_dir=generated)

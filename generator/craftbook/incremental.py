@@ -87,12 +87,15 @@ class Cache:
 
     # -- public entry points -----------------------------------------------------
 
-    def generate(self, options: GenerateOptions) -> Generated:
-        """`craftbook.pipeline.generate`, reusing whatever the previous run already did."""
+    def generate(self, options: GenerateOptions, *, keep: bool = False) -> Generated:
+        """`craftbook.pipeline.generate`, reusing whatever the previous run already did;
+        `keep=True`: the files stay in memory (`Generated.contents`), nothing is written."""
         started, cpu = time.perf_counter(), time.process_time()
         warm = self.rendered is not None
+        if keep:
+            self.last_written = []
         with _gc_paused():
-            result = generate_with(options, load=self._load, render=self.render, write=self.write)
+            result = generate_with(options, load=self._load, render=self.render, write=self.write, keep=keep)
         seconds = time.perf_counter() - started
         self.timings.append(("generate", seconds, time.process_time() - cpu))
         if warm:
@@ -117,9 +120,11 @@ class Cache:
             self.timings.append(("load", time.perf_counter() - started, time.process_time() - cpu))
 
     def release(self) -> None:
-        """Forget the rendered pages and written files (not the parsed documents): a
-        process that builds once has no next run to reuse them for, and they are two
-        copies of every generated page (about 60 MB at 1,000 documents, issue 17)."""
+        """Forget everything: a process that builds once has no next run to reuse it for.
+        The rendered pages and written files are two copies of every generated page, and
+        the parsed files' data and source maps (line and column of every value) outweigh
+        the documents themselves: about 100 MB at 1,000 documents (issue 17)."""
+        self.parsed = {}
         self.rendered = None
         self.written = None
 
@@ -305,6 +310,6 @@ def _tag_counts(site: SiteIndex) -> dict[str, int]:
 CACHE = Cache()
 
 
-def generate(options: GenerateOptions) -> Generated:
+def generate(options: GenerateOptions, *, keep: bool = False) -> Generated:
     """The generator step for MkDocs builds: incremental within one process."""
-    return CACHE.generate(options)
+    return CACHE.generate(options, keep=keep)

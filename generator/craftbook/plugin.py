@@ -72,13 +72,17 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.result: Generated | None = None
+        self.result: Generated | None = None  # the last generator run (kept by serve only)
+        self.files: list[str] = []  # this build's generated files
+        self.contents: dict[str, str | bytes] | None = None  # ... in memory, until on_files
+        self.sources: dict[str, Path] = {}  # document id → its YAML file, for edit links
         self.out: Path | None = None
         self.playbooks: Path | None = None
         self.search_pages: dict[str, Any] = {}
         self.project: Path | None = None
         self.edit_base: str | None = None
         self.generated: set[str] = set()
+        self.in_memory: set[str] = set()  # generated files MkDocs takes from memory (one-shot builds)
         # Set by `craftbook serve` (craftbook.preview): rebuild only what changed.
         self.preview: preview.Preview | None = None
         self.nav: Any = None
@@ -89,6 +93,13 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    @property
+    def one_shot(self) -> bool:
+        """This process builds once (`build`, `gh-deploy`): nothing is kept for a next run.
+        Not while craftbook.preview drives the build, whatever an earlier command was
+        (MkDocs keeps this instance for the whole process)."""
+        return self.command in ONE_SHOT and self.preview is None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The package's overrides come after the organisation's own custom_dir, before Material.
@@ -131,25 +142,34 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         try:
             # craftbook.incremental outlives MkDocs' rebuilds: a YAML edit in `mkdocs serve`
             # re-parses and re-renders only what it touches.
-            self.result = incremental.generate(options)
-            self.generated = set(self.result.files)
-            self.filters = search.filter_choices(e.doc for e in self.result.library)
+            # A build that runs once takes the pages from memory; serve keeps them on disk,
+            # where the generator writes only what changed (craftbook.preview).
+            result = incremental.generate(options, keep=self.one_shot)
+            self.filters = search.filter_choices(e.doc for e in result.library)
         except CraftbookError as exc:
             # MkDocs shows PluginError text as is and stops the build (or keeps serving).
             raise PluginError(exc.format_message()) from exc
+        self.files, self.contents, self.generated = result.files, result.contents, set(result.files)
+        self.sources = {entry.id: entry.file.path for entry in result.library}
         # Under "mkdocs": MkDocs' --strict counts them, and `craftbook build` shows them.
-        for warning in self.result.library.warnings:
+        for warning in result.library.warnings:
             log.warning(str(warning))
         self.search_pages = {}
+        if self.one_shot:
+            # No next run in this process to reuse anything for: the library, its source
+            # maps and the rendered pages go before MkDocs builds the pages (peak memory).
+            incremental.CACHE.release()
+            self.result = None
+        else:
+            self.result = result
         if self.preview is not None:
             self._start_preview(config)
-        if self.command in ONE_SHOT:
-            incremental.CACHE.release()  # no next run in this process to reuse pages for
-        if self.command in ONE_SHOT and not self.frozen:
-            # The library, its models and MkDocs' config live until the end of the build:
-            # out of the collector's sight, MkDocs' pages are collected without walking
-            # them again and again (about 7 % of a 1,000-document build's CPU). Only for a
-            # process that builds once; `serve` would keep every rebuild's objects.
+        if self.one_shot and not self.frozen:
+            # What lives now (MkDocs' config, the files, the documents feeds and editions
+            # remember) lives until the end of the build: out of the collector's sight,
+            # MkDocs' pages are collected without walking them again and again (about
+            # 7 % of a 1,000-document build's CPU). Only for a process that builds once;
+            # `serve` would keep every rebuild's objects.
             gc.freeze()
             self.frozen = True
         return config
@@ -180,9 +200,14 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self.preview.start(stamp, docs, incremental.CACHE.last_written, sources=sources, generated=self.generated)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.result is not None and self.out is not None
-        for rel in self.result.files:
-            files.append(File.generated(config, rel, abs_src_path=str(self.out / rel)))
+        assert self.out is not None
+        contents, self.contents = self.contents, None  # the File objects hold them now
+        self.in_memory = set(contents) if contents is not None else set()
+        for rel in self.files:
+            if contents is not None:
+                files.append(File.generated(config, rel, content=contents[rel]))
+            else:
+                files.append(File.generated(config, rel, abs_src_path=str(self.out / rel)))
         shipped = [(f"assets/{p.relative_to(ASSETS).as_posix()}", p) for p in ASSETS.rglob("*") if p.is_file()]
         shipped += [(p.name, p) for p in PAGES.glob("*.md")]
         for rel, path in sorted(shipped):
@@ -191,6 +216,15 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         if self.preview is not None:
             self.preview.mark(files)
         return files
+
+    def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
+        if page.file.src_uri not in self.in_memory:
+            return None  # MkDocs reads the file
+        # Handed over, not copied: the page keeps its Markdown (without the front matter,
+        # a second string) and the file forgets its own, one copy as when read from disk.
+        source = page.file.content_string
+        page.file.content_string = ""
+        return source
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         self.nav = nav
@@ -234,14 +268,14 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         meta = page.meta.get("craftbook")
         self.search_pages[page.url] = meta
         shipped = page.file.abs_src_path is not None and PAGES in Path(page.file.abs_src_path).resolve().parents
-        if self.result is not None and (page.file.src_uri in self.generated or shipped):
+        if page.file.src_uri in self.generated or shipped:
             # MkDocs' edit link would open Markdown that is in no repository (generated, or
             # shipped in the package): a document page edits its YAML file instead; other
             # such pages edit nothing. Hand-written pages of docs/ keep MkDocs' own link.
             page.edit_url, page.craftbook_source = None, None
-            entry = self.result.library.entries.get(meta.get("id")) if isinstance(meta, dict) else None
-            if entry is not None and self.project is not None:
-                source = entry.file.path.resolve()
+            path = self.sources.get(meta.get("id")) if isinstance(meta, dict) else None
+            if path is not None and self.project is not None:
+                source = path.resolve()
                 if self.project in source.parents:
                     page.craftbook_source = source.relative_to(self.project).as_posix()
                     if self.edit_base:
@@ -250,6 +284,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
 
     def on_shutdown(self) -> None:
         search.save_live_caches()
+        self.command = None  # the process may run another command with this instance
 
     def on_build_error(self, error: Exception) -> None:
         self._thaw()
@@ -262,6 +297,8 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         self._thaw()
+        if self.one_shot:
+            _forget_written_search_index(config)
         site = Path(config["site_dir"])
         pages = self.search_pages
         index = None
@@ -283,3 +320,15 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             search.augment_site(site, pages, cache_dir=cache_dir, index=index)
         # A plain `mkdocs build` makes a Craftbook site too: `craftbook build` may replace it.
         (site / SITE_MARKER).write_text("Written by Craftbook; the next build replaces this folder whole.\n")
+
+
+def _forget_written_search_index(config: MkDocsConfig) -> None:
+    """Empty Material's in-memory search index once it is written, in a build that runs
+    once: the index is read back from its file and rewritten here (craftbook.search), and
+    two copies of every page's text were the peak of a build's memory (issue 17). Serve
+    keeps it: Material's dirty rebuilds merge into the previous one."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        material = type(plugin).__module__.startswith("material.plugins.search")
+        if material and isinstance(getattr(index, "entries", None), list):
+            index.entries = []
