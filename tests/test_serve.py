@@ -221,3 +221,30 @@ def test_the_banner_breaks_korean_between_words() -> None:
     outer = block[: block.index(">")]
     assert "word-break:keep-all" in outer
     assert "word-break:break-word" in block[block.index("<pre") :]
+
+
+def test_the_cycle_collector_runs_between_builds_not_inside_them() -> None:
+    """While serving, CPython's automatic collection is off (a full one walked the whole
+    library in the middle of rebuilds); one runs shortly after each build instead, and
+    stopping restores what was there before."""
+    import gc
+
+    from craftbook.serve import CycleCollector
+
+    assert gc.isenabled()
+    collector = CycleCollector(delay=0.05)
+    collector.start()
+    try:
+        assert not gc.isenabled()
+        before = gc.get_stats()[2]["collections"]
+        collector.after_build()
+        collector.after_build()  # a second build before the first collection: one collection
+        deadline = time.monotonic() + 5
+        while gc.get_stats()[2]["collections"] == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)
+        assert gc.get_stats()[2]["collections"] == before + 1
+        assert not gc.isenabled()  # still off until serving stops
+    finally:
+        collector.stop()
+    assert gc.isenabled()
