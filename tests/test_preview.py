@@ -287,3 +287,18 @@ def test_serve_after_a_build_in_the_same_process_keeps_its_pages_on_disk(
     _edit(lesson, "title: ", "title: 고쳐 쓴 ")
     session.build()
     assert session.builds.problems is None and session.builds.moved
+
+
+def test_new_words_reach_the_search_cache_between_builds_not_during_them(served: Served) -> None:
+    """A partial build that needed Kiwi for a new word leaves writing the cache for later
+    (serve runs `between_builds` a moment after each build), so the preview does not wait
+    for it; the word is kept all the same."""
+    cache = served.project / ".craftbook" / "cache" / "search.json"
+    word = "휘뚜루마뚜루상담법"
+    lesson = next((served.project / "playbooks").rglob("lesson-proposal-and-alternatives.yaml"))
+    _edit(lesson, "title: ", f"title: {word} ")
+    served.build()
+    assert served.builds.problems is None and served.builds.moved
+    assert word not in cache.read_text(encoding="utf-8")
+    served.builds.between_builds()
+    assert word in cache.read_text(encoding="utf-8")

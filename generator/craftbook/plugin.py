@@ -312,10 +312,10 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             # build, after new words and on the way out, not after every save.
             cache = search.live_cache(cache_dir)
             search.augment_site(site, pages, cache=cache, index=index)
-            if not self.preview.partial or cache.new_words:
-                # Also when Kiwi had to analyse new words: a `craftbook build` run
-                # meanwhile then finds them, and does not load Kiwi for them.
+            if not self.preview.partial:
                 cache.save()
+            # After a partial build with new words, craftbook serve saves the cache a
+            # moment later, off the wait for the preview (serve.SiteBuilds.between_builds).
         else:
             search.augment_site(site, pages, cache_dir=cache_dir, index=index)
         # A plain `mkdocs build` makes a Craftbook site too: `craftbook build` may replace it.

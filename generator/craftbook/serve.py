@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 
+from . import search
 from .config import Overrides, options_from_mkdocs, overridden
 from .errors import CraftbookError
 from .outdir import scratch, swap_in
@@ -277,7 +278,7 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
 
             server.builder = builder
             server.error_handler = _error_pages(server, site)
-            collector = CycleCollector()
+            collector = CycleCollector(builds.between_builds)
             try:
                 collector.start()
                 config.plugins.on_startup(command="serve", dirty=False)
@@ -307,12 +308,12 @@ class CycleCollector:
     came in the middle of a rebuild whenever CPython's allocation counts said so, a third
     of the wait for a preview. While serving, automatic collection is off (reference
     counting still frees everything acyclic at once), and `after_build` runs one full
-    collection `delay` seconds after each build, while the trainer reads the page: the
-    garbage of at most one build waits for it.
+    collection (`job`) `delay` seconds after each build, while the trainer reads the
+    page: the garbage of at most one build waits for it.
     """
 
-    def __init__(self, delay: float = 1.0) -> None:
-        self.delay = delay
+    def __init__(self, job: Callable[[], None] = gc.collect, delay: float = 1.0) -> None:
+        self.job, self.delay = job, delay
         self.timer: threading.Timer | None = None
         self.was_enabled = gc.isenabled()
 
@@ -323,7 +324,7 @@ class CycleCollector:
     def after_build(self) -> None:
         if self.timer is not None:
             self.timer.cancel()  # a build started and ended meanwhile: one collection will do
-        self.timer = threading.Timer(self.delay, gc.collect)
+        self.timer = threading.Timer(self.delay, self.job)
         self.timer.daemon = True
         self.timer.start()
 
@@ -355,6 +356,15 @@ class SiteBuilds:
         self.state = Preview()
         self.problems: str | None = None
         self.moved: list[str] | None = None  # the files the last partial build changed (None: a whole build)
+        self.lock = threading.Lock()  # a build, or the work between builds (another thread)
+
+    def between_builds(self) -> None:
+        """What waits until after a build, off the wait for the preview: the search
+        cache's new words written down (a `craftbook build` meanwhile, or the next serve,
+        then need not analyse them again) and one full collection of cyclic garbage."""
+        with self.lock:
+            search.save_live_caches()
+            gc.collect()
 
     def _watch_folders(self, plugin: Any, config: Any) -> None:
         """Watch the template and theme override folders mkdocs.yml names now (it may
@@ -367,6 +377,10 @@ class SiteBuilds:
                 self.watched.add(folder)
 
     def build(self, config: Any = None) -> None:
+        with self.lock:
+            self._build(config)
+
+    def _build(self, config: Any = None) -> None:
         started = time.perf_counter()
         for attempt in ("partial", "full"):
             plugin = None
