@@ -34,7 +34,8 @@ from .discover import discover
 from .library import Checked, Library, assemble, build_date, check_file, load_library
 from .load import DEFAULT_MAX_BYTES
 from .models import DocumentBase
-from .pipeline import Generated, GenerateOptions, sync_tree
+from .parse_cache import ParseCache
+from .pipeline import CACHE_DIR, Generated, GenerateOptions, sync_tree
 from .pipeline import generate as generate_with
 from .render import TEMPLATES, Renderer, RenderOptions, SiteIndex, Unit, references
 
@@ -137,6 +138,9 @@ class Cache:
             return load_library(root, max_bytes=max_bytes, project=project)
         today = build_date()
         discovery = discover(root, within=[project] if project is not None else [])
+        # A process with nothing parsed yet (a build, serve's first) takes what earlier
+        # builds read from the project's parse cache; later runs have their own memory.
+        store = ParseCache(project / CACHE_DIR) if project is not None and not self.parsed else None
         parsed: dict[Path, _Parsed] = {}
         reparsed: list[str] = []
         checked: list[Checked] = []
@@ -162,7 +166,8 @@ class Cache:
             if not trusted:
                 key = (name, hashlib.blake2b(raw, digest_size=16).digest(), max_bytes, today)
                 if cached is None or cached.key != key:
-                    cached = _Parsed(key, check_file(path, name, max_bytes=max_bytes, today=today), signature, read_ns)
+                    checked_file = check_file(path, name, max_bytes=max_bytes, today=today, parsed=store)
+                    cached = _Parsed(key, checked_file, signature, read_ns)
                     reparsed.append(name)
                 else:
                     cached = replace(cached, stat=signature, read_ns=read_ns)
@@ -170,6 +175,8 @@ class Cache:
             parsed[path] = cached
             checked.append(cached.checked)
         self.parsed = parsed  # files that disappeared are forgotten
+        if store is not None:
+            store.save()
         self.last_parsed = reparsed
         # The rules that span files run on every call: from the same per-file results they
         # give what a cold run gives, errors and warnings alike.

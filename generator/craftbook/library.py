@@ -21,7 +21,7 @@ from . import urls
 from .diagnose import Problem, did_you_mean, explain_validation_error, format_path, number_spelling, one_of
 from .discover import Discovery, discover
 from .errors import Diagnostic, ValidationFailed
-from .load import DEFAULT_MAX_BYTES, LoadedFile, load_file
+from .load import DEFAULT_MAX_BYTES, LoadedFile, ParsedFiles, load_file
 from .models import (
     KINDS,
     MODEL_BY_KIND,
@@ -264,8 +264,15 @@ def claimed_id(path: Path, loaded: LoadedFile | Diagnostic) -> str | None:
     return match.group(1) if match else None
 
 
-def check_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, today: dt.date | None = None) -> Checked:
-    loaded = load_file(path, name, max_bytes=max_bytes)
+def check_file(
+    path: Path,
+    name: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    today: dt.date | None = None,
+    parsed: ParsedFiles | None = None,
+) -> Checked:
+    loaded = load_file(path, name, max_bytes=max_bytes, parsed=parsed)
     if isinstance(loaded, Diagnostic):
         return Checked(name, None, (loaded,), claimed_id(path, loaded))
     doc, diagnostics = validate_document(loaded, today=today)

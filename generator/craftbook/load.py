@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -932,8 +932,19 @@ def decode(raw: bytes) -> str:
         ) from exc
 
 
-def load_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile | Diagnostic:
-    """Load one file, or say precisely why not."""
+class ParsedFiles(Protocol):
+    """What reading files gave before, by their bytes (craftbook.parse_cache)."""
+
+    def key_of(self, raw: bytes) -> str: ...
+    def get(self, key: str, text: str) -> tuple[dict[str, Any], SourceMap] | None: ...
+    def put(self, key: str, data: dict[str, Any], source: SourceMap) -> None: ...
+
+
+def load_file(
+    path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, parsed: ParsedFiles | None = None
+) -> LoadedFile | Diagnostic:
+    """Load one file, or say precisely why not. `parsed`: what reading files of the
+    same bytes gave before, used instead of reading again, and told what this gives."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -941,7 +952,18 @@ def load_file(path: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> L
                 Mark(1, 1),
                 f"file is {size:,} bytes, over the limit of {max_bytes:,}; split it into smaller documents",
             )
-        data, source = parse_text(decode(path.read_bytes()))
+        raw = path.read_bytes()
+        text = decode(raw)
+        if parsed is None:
+            data, source = parse_text(text)
+        else:
+            key = parsed.key_of(raw)
+            hit = parsed.get(key, text)
+            if hit is None:
+                data, source = parse_text(text)
+                parsed.put(key, data, source)
+            else:
+                data, source = hit
     except LoadError as exc:
         return Diagnostic(name, exc.mark.line, exc.mark.column, exc.message)
     except OSError as exc:

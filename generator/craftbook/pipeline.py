@@ -24,6 +24,7 @@ from .render import RenderFunc, RenderOptions, render_site
 from .urls import built_file
 
 GENERATED_DIR = Path(".craftbook") / "generated"
+CACHE_DIR = Path(".craftbook") / "cache"  # beside mkdocs.yml; the Pages workflow keeps it between runs
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from .config import CraftbookConfig, options_from_mkdocs
 from .errors import CraftbookError
 from .nav import default_nav
 from .outdir import SITE_MARKER
-from .pipeline import Generated
+from .pipeline import CACHE_DIR, Generated
 from .resources import ASSETS, EXTRA_CSS, EXTRA_JAVASCRIPT, PAGES, THEME
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
@@ -306,7 +306,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
             # Material wrote the rebuilt pages' entries only: the rest are the last build's.
             index = self.preview.merge_index(index, self.search_pages)
             pages = self.preview.next.search_pages if self.preview.next else pages
-        cache_dir = self.project / ".craftbook" / "cache" if self.project else None
+        cache_dir = self.project / CACHE_DIR if self.project else None
         if self.preview is not None and cache_dir is not None:
             # craftbook serve: one cache in memory for every rebuild, written after a whole
             # build, after new words and on the way out, not after every save.

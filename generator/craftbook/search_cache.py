@@ -11,34 +11,27 @@ it: one JSON file, `search.json`, in the folder the caller names (the plugin nam
   read, as ascending positions in the word list written as the steps between them
   (3, 1, 4 for 2, 3, 7: half the bytes of the positions themselves).
 
-Rules, each because the file outlives the process that wrote it:
+It is read and written as every cache file is (craftbook.cache_file: plain JSON,
+bounded, atomic, its whole shape checked before any of it is used, a bad file ignored
+whole and rewritten). Also:
 
-- Untrusted input. A CI cache is restored from storage this build did not write, so
-  the file is parsed as plain JSON (never pickle) and its whole shape is checked
-  before any of it is used: anything unexpected (truncated, corrupt, another stamp,
-  another layout, too big, unreadable) and the file is ignored as if absent, then
-  overwritten by this build. It is never an error and never half used.
-- Atomic. Written to a temporary file beside it and renamed over it (`os.replace`),
-  so a killed build or two builds at once leave either the old file or a whole new
-  one.
 - Bounded. A save keeps only the entries this build used (hits and new ones) and the
   words those entries read, so the file follows the library instead of growing with
-  every edit; a temporary file a killed build left is removed by a later save.
+  every edit.
 - Quiet. Failing to read or write the cache costs time, not the build: it is logged
   (INFO, so `--strict` does not count it) and the build goes on.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import tempfile
-import time
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
+
+from .cache_file import STALE_TEMP_SECONDS, BadCache, encode_json, read_json, write_atomically
+
+__all__ = ["STALE_TEMP_SECONDS", "BadCache", "SearchCache"]
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
 
@@ -47,15 +40,9 @@ LAYOUT = "craftbook-search-cache/1"  # this module's file layout; the caller's s
 # A larger file is not read: 1,000 synthetic documents make about 4 MB (README "Search").
 MAX_BYTES = 256 * 1024 * 1024
 _TEMP_PREFIX = ".search-"
-_TEMP_SUFFIX = ".tmp"
-STALE_TEMP_SECONDS = 3600  # older temporary files are a killed build's, not a running one's
 
 MorphTuple = tuple[str, str, int, int, str]  # form, tag, start, end, lemma
 Fields = tuple[tuple[str, str], ...]  # an entry's extra fields, in the order the index has them
-
-
-class BadCache(ValueError):
-    """The file is not a cache this build can use (the message says why)."""
 
 
 class SearchCache:
@@ -94,11 +81,7 @@ class SearchCache:
     # ----------------------------------------------------------------- reading
 
     def _load(self) -> None:
-        with self.path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise BadCache(f"larger than {MAX_BYTES} bytes")
-        raw = json.loads(data.decode("utf-8"))
+        raw = read_json(self.path, MAX_BYTES)
         if not isinstance(raw, dict) or raw.get("layout") != LAYOUT:
             raise BadCache("not a Craftbook search cache of this layout")
         if raw.get("stamp") != self.stamp:
@@ -162,20 +145,8 @@ class SearchCache:
         )
         if unchanged and self.path.exists():
             return False
-        data = self._encode()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._remove_stale_temps()
-            fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.chmod(temp, 0o644)  # as any file the build writes, not mkstemp's 0600
-                os.replace(temp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            write_atomically(self.path, self._encode(), _TEMP_PREFIX)
         except OSError as exc:
             log.info("search cache not saved to %s (%s); the next build analyses again", self.path, exc)
             return False
@@ -199,14 +170,7 @@ class SearchCache:
                 for key, fields, names in sorted(entries)
             ],
         }
-        return json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-    def _remove_stale_temps(self) -> None:
-        now = time.time()
-        for temp in self.folder.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                if now - temp.stat().st_mtime > STALE_TEMP_SECONDS:
-                    temp.unlink()
+        return encode_json(raw)
 
 
 # --------------------------------------------------------------------- shape checks
