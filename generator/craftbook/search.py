@@ -707,6 +707,7 @@ def read_index(site_dir: Path) -> dict[str, Any] | None:
         raise BuildError(f"{path}: not a search index MkDocs wrote ({exc}); build the site again") from exc
 
 
+@_cycle_collector_paused  # reading the cache and the index too: their objects make no cycles
 def augment_site(
     site_dir: Path,
     pages: Mapping[str, Mapping[str, Any] | None],
