@@ -69,6 +69,10 @@ class SearchCache:
         self.misses = 0
         self.new_words = 0  # words analysed since the last `carry` (Kiwi was needed)
         self.ignored: str | None = None  # why the file on disk was not used, if it was not
+        # Not stored: craftbook.search's keys of the entries of the last build that used
+        # this cache (id of the entry → the entry, its inputs and its key), for the next
+        # build of the same process (`craftbook serve`).
+        self.entry_keys: dict[int, tuple[Any, ...]] = {}
         try:
             self._load()
         except FileNotFoundError:
