@@ -11,13 +11,18 @@ child process of its own so that CPU time and peak memory are that build's alone
 
 - **Craftbook, cold**: `craftbook build` with no search cache (the first build ever, or
   a CI run whose cache was lost);
-- **Craftbook, warm**: the same build again, its Korean search step cached by content
-  under the project's `.craftbook/cache` (what the Pages workflow keeps between runs);
+- **Craftbook, warm**: the same build again, its Korean search step and its reading of
+  the YAML files cached by content under the project's `.craftbook/cache` (what the
+  Pages workflow keeps between runs);
 - **plain MkDocs**: MkDocs + Material building the Markdown `craftbook generate` wrote for
   the same library, with this repository's mkdocs.yml (theme, features, Markdown
   extensions, the search plugin, the same navigation, the same stylesheets and scripts)
   and no Craftbook code: no plugin, no theme overrides; Python-Markdown's `abbr` stands
   in for the glossary tooltips' extension.
+
+Warm and plain builds run `--repeat` times (3) in turns, each warm build followed by a
+plain one, so that a busy neighbour slows both sides of a pair alike; the tables show
+the builds of median CPU, and each pair's ratio is printed too.
 
 Then, at one size, `craftbook serve` as a trainer uses it: a real server, a document
 page open in Chromium, the document's YAML saved with a new title, and the time until
@@ -198,18 +203,30 @@ def tree_mb(folder: Path) -> float:
 class Row:
     size: int
     cold: Run
-    warm: Run
+    warm: Run  # the repeat whose CPU is the median of `warm_runs`
     site_mb: float
     page_kb: float
-    plain: Run | None = None
+    plain: Run | None = None  # likewise, of `plain_runs`
+    warm_runs: list[Run] = field(default_factory=list)
+    plain_runs: list[Run] = field(default_factory=list)
 
     def ratio(self, run: Run, what: str = "cpu") -> float | None:
         if self.plain is None:
             return None
         return getattr(run, what) / getattr(self.plain, what)
 
+    def pair_ratios(self) -> list[float]:
+        """Each warm build ÷ the plain build that ran right after it."""
+        return [w.cpu / p.cpu for w, p in zip(self.warm_runs, self.plain_runs, strict=False)]
 
-def measure(size: int, work: Path, with_plain: bool) -> Row:
+
+def _median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.cpu)[(len(runs) - 1) // 2]
+
+
+def measure(size: int, work: Path, with_plain: bool, repeat: int = 1) -> Row:
+    """Cold once, then `repeat` times a warm build followed by a plain one: taken in
+    turns, a busy neighbour slows both sides of a pair alike."""
     folder = work / f"n{size}"
     folder.mkdir(parents=True, exist_ok=True)
     playbooks = write_library(folder / "playbooks", size)
@@ -218,20 +235,29 @@ def measure(size: int, work: Path, with_plain: bool) -> Row:
     shutil.rmtree(folder / ".craftbook", ignore_errors=True)
     print(f"· {size:,} documents: Craftbook build, no search cache …", flush=True)
     cold = run_worker("craftbook", {"config": str(config), "site": str(site)}, work)
-    print(f"· {size:,} documents: Craftbook build again, search cache kept …", flush=True)
-    # Into a new folder, as plain MkDocs builds and as CI does (a fresh checkout): the
-    # time to delete the previous site is not the build's.
+    plain = folder / "plain"
+    plain_config = plain_project(playbooks, plain) if with_plain else None
+    warm_runs: list[Run] = []
+    plain_runs: list[Run] = []
+    row: Row | None = None
+    for n in range(1, repeat + 1):
+        print(f"· {size:,} documents: Craftbook build again, search cache kept ({n}/{repeat}) …", flush=True)
+        # Into a new folder, as plain MkDocs builds and as CI does (a fresh checkout): the
+        # time to delete the previous site is not the build's.
+        shutil.rmtree(site)
+        warm_runs.append(run_worker("craftbook", {"config": str(config), "site": str(site)}, work))
+        if row is None:
+            page_kb = statistics.median(p.stat().st_size for p in document_pages(site, size)) / 1024
+            row = Row(size, cold, warm_runs[0], tree_mb(site), page_kb)
+        if plain_config is not None:
+            print(f"· {size:,} documents: plain MkDocs + Material on the same Markdown ({n}/{repeat}) …", flush=True)
+            shutil.rmtree(plain / "site", ignore_errors=True)
+            plain_runs.append(run_worker("plain", {"config": str(plain_config), "site": str(plain / "site")}, work))
     shutil.rmtree(site)
-    warm = run_worker("craftbook", {"config": str(config), "site": str(site)}, work)
-    pages = document_pages(site, size)
-    row = Row(size, cold, warm, tree_mb(site), statistics.median(p.stat().st_size for p in pages) / 1024)
-    shutil.rmtree(site)
-    if with_plain:
-        print(f"· {size:,} documents: plain MkDocs + Material on the same Markdown …", flush=True)
-        plain = folder / "plain"
-        plain_config = plain_project(playbooks, plain)
-        row.plain = run_worker("plain", {"config": str(plain_config), "site": str(plain / "site")}, work)
-        shutil.rmtree(plain)
+    shutil.rmtree(plain, ignore_errors=True)
+    assert row is not None
+    row.warm, row.warm_runs, row.plain_runs = _median_run(warm_runs), warm_runs, plain_runs
+    row.plain = _median_run(plain_runs) if plain_runs else None
     return row
 
 
@@ -383,6 +409,14 @@ def report(rows: list[Row], serve: Serve | None) -> int:
             ],
         )
     )
+    for r in rows:
+        if len(r.warm_runs) > 1:
+            print(
+                f"\n{r.size:,} documents, {len(r.warm_runs)} warm builds each followed by a plain one: CPU s "
+                f"{', '.join(f'{w.cpu:.1f}' for w in r.warm_runs)} against "
+                f"{', '.join(f'{p.cpu:.1f}' for p in r.plain_runs) or '—'}; each ÷ its plain: "
+                f"{', '.join(f'{x:.2f}×' for x in r.pair_ratios()) or '—'} (the table shows the median builds)"
+            )
     print(
         "\nWhere Craftbook's CPU seconds go (generator: YAML → Markdown; search: the Korean step; "
         "system: the kernel's share, which varies most between runs on a shared machine)\n"
@@ -472,6 +506,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plain-max", type=int, default=1000, help="build plain MkDocs only up to this size")
     parser.add_argument("--serve-size", type=int, default=1000, help="library size for craftbook serve; 0 skips it")
     parser.add_argument("--edits", type=int, default=7, help="saves timed in craftbook serve")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="warm and plain builds per size, in turns (the median is reported)"
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     parser.add_argument("--worker", nargs=2, metavar=("NAME", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -487,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Craftbook scale benchmark: sizes {', '.join(f'{s:,}' for s in sizes)}; work folder {work}")
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     try:
-        rows = [measure(size, work, with_plain=size <= args.plain_max) for size in sizes]
+        rows = [measure(size, work, with_plain=size <= args.plain_max, repeat=max(1, args.repeat)) for size in sizes]
         serve = measure_serve(args.serve_size, work, args.edits) if args.serve_size else None
         return report(rows, serve)
     finally:
