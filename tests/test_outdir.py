@@ -72,6 +72,12 @@ def refusals(project: Path) -> list[tuple[Path, str]]:
         (project.parent, f"--out {real.parent}: it contains the project ({real}); building there would delete it"),
         (project / "playbooks" / "site", f"it lies inside the library ({real / 'playbooks'})"),
         (project / "docs" / "site", f"it lies inside the docs folder ({real / 'docs'})"),
+        # Craftbook's own caches: a site there would replace them, and every build be cold.
+        (project / ".craftbook", f"--out {real / '.craftbook'}: that is Craftbook's working folder (its caches)"),
+        (
+            project / ".craftbook" / "cache",
+            f"it lies inside Craftbook's working folder (its caches) ({real / '.craftbook'})",
+        ),
         (other, "it holds mkdocs.yml, so it is a project, not a build; choose another folder"),
         (checkout, "it holds .git, so it is a project, not a build; choose another folder"),
         (notes, "the folder is not empty and was not written by Craftbook (no {marker} inside)"),

@@ -169,3 +169,25 @@ values = st.recursive(
 def test_the_codec_gives_back_every_plain_value_with_its_type(data: dict[str, Any]) -> None:
     encoded = json.loads(json.dumps(parse_cache._encode(data)))
     assert typed(parse_cache._decode(encoded)) == typed(data)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "oversized"])
+def test_a_cache_that_is_no_file_or_too_big_is_ignored_without_waiting(kind: str, tmp_path: Path) -> None:
+    """A FIFO in the cache's place used to block the build for ever; a huge file is not
+    read at all (the limits are the caches' own, far above what a library makes)."""
+    import os
+
+    from craftbook import search_cache
+
+    project = _project(tmp_path, FIXTURES / "minimal")
+    folder = project / ".craftbook" / "cache"
+    folder.mkdir(parents=True)
+    for name, limit in ((FILE_NAME, parse_cache.MAX_BYTES), (search_cache.FILE_NAME, search_cache.MAX_BYTES)):
+        if kind == "fifo":
+            os.mkfifo(folder / name)
+        else:
+            with (folder / name).open("wb") as f:
+                f.truncate(limit + 1)  # sparse: costs no disk
+    store = ParseCache(folder)
+    assert store.ignored is not None and store._old == {}
+    assert _load(project) == _load(project)

@@ -14,9 +14,9 @@ from pathlib import Path
 from .config import Overrides, options_from_mkdocs, overridden
 from .errors import BuildError, CraftbookError, ValidationFailed
 from .outdir import SITE_MARKER, clean_stale, guard, staging, swap_in
-from .pipeline import GENERATED_DIR, GenerateOptions
+from .pipeline import WORK_DIR, GenerateOptions
 
-SCRATCH = GENERATED_DIR.parent  # the project's working folder (.craftbook, git-ignored), beside mkdocs.yml
+SCRATCH = WORK_DIR  # the project's working folder (.craftbook, git-ignored), beside mkdocs.yml
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def build(options: BuildOptions) -> Path:
                 ("the project", project),
                 ("the library", generate_options.playbooks),
                 ("the docs folder", generate_options.docs_dir),
+                ("Craftbook's working folder (its caches)", project / SCRATCH),
             ],
         )
         # The generated Markdown stays in memory (the plugin hands MkDocs the pages as

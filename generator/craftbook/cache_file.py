@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -31,8 +32,13 @@ class BadCache(ValueError):
 
 def read_json(path: Path, max_bytes: int) -> Any:
     """The file's JSON value. Raises FileNotFoundError, OSError, UnicodeDecodeError,
-    ValueError (not JSON) or BadCache (larger than `max_bytes`)."""
-    with path.open("rb") as f:
+    ValueError (not JSON) or BadCache (not a regular file, or larger than `max_bytes`)."""
+    # Opened without waiting and checked before reading: a FIFO or device in its place
+    # would block the build for ever, or feed it without end.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise BadCache("not a regular file")
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise BadCache(f"larger than {max_bytes} bytes")

@@ -8,7 +8,7 @@ from .discover import project_of
 from .errors import ValidationFailed
 from .library import load_library
 from .load import DEFAULT_MAX_BYTES
-from .pipeline import Generated, build_date, generate
+from .pipeline import WORK_DIR, Generated, build_date, generate
 from .review import report_lines, review_report
 
 
@@ -84,6 +84,7 @@ def generate_markdown(
             ("the project", config_file.resolve().parent),
             ("the library", options.playbooks),
             ("the docs folder", options.docs_dir),
+            ("Craftbook's working folder (its caches)", config_file.resolve().parent / WORK_DIR),
         ],
     )
     with staging(out, GENERATED_MARKER) as folder:

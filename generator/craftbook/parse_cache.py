@@ -42,7 +42,7 @@ log = logging.getLogger("mkdocs.plugins.craftbook")
 
 FILE_NAME = "parsed.json"
 LAYOUT = "craftbook-parse-cache/1"
-MAX_BYTES = 512 * 1024 * 1024  # 1,000 synthetic documents make about 6 MB
+MAX_BYTES = 64 * 1024 * 1024  # 1,000 synthetic documents make about 3 MB: room for 20,000
 _TEMP_PREFIX = ".parsed-"
 
 

@@ -23,8 +23,9 @@ from .load import DEFAULT_MAX_BYTES
 from .render import RenderFunc, RenderOptions, render_site
 from .urls import built_file
 
-GENERATED_DIR = Path(".craftbook") / "generated"
-CACHE_DIR = Path(".craftbook") / "cache"  # beside mkdocs.yml; the Pages workflow keeps it between runs
+WORK_DIR = Path(".craftbook")  # beside mkdocs.yml, git-ignored: Craftbook's own working folder
+GENERATED_DIR = WORK_DIR / "generated"
+CACHE_DIR = WORK_DIR / "cache"  # the Pages workflow keeps it between runs
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ log = logging.getLogger("mkdocs.plugins.craftbook")
 
 FILE_NAME = "search.json"
 LAYOUT = "craftbook-search-cache/1"  # this module's file layout; the caller's stamp is separate
-# A larger file is not read: 1,000 synthetic documents make about 4 MB (README "Search").
-MAX_BYTES = 256 * 1024 * 1024
+# A larger file is not read: 1,000 synthetic documents make about 2.3 MB (README "Search").
+MAX_BYTES = 64 * 1024 * 1024
 _TEMP_PREFIX = ".search-"
 
 MorphTuple = tuple[str, str, int, int, str]  # form, tag, start, end, lemma

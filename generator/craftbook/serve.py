@@ -40,7 +40,7 @@ from . import search
 from .config import Overrides, options_from_mkdocs, overridden
 from .errors import CraftbookError
 from .outdir import scratch, swap_in
-from .pipeline import GENERATED_DIR
+from .pipeline import WORK_DIR
 from .preview import FullBuildNeeded, Preview, merge_into, remove_outputs
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
@@ -253,7 +253,7 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
     config_file = config_file.resolve()
     project = config_file.parent
     overrides: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
-    with scratch(project / GENERATED_DIR.parent, "serve-") as work:
+    with scratch(project / WORK_DIR, "serve-") as work:
         site = work / "site"
         site.mkdir()
         with overridden(Overrides(generated_dir=work / "generated")):
@@ -308,8 +308,8 @@ class CycleCollector:
     came in the middle of a rebuild whenever CPython's allocation counts said so, a third
     of the wait for a preview. While serving, automatic collection is off (reference
     counting still frees everything acyclic at once), and `after_build` runs one full
-    collection (`job`) `delay` seconds after each build, while the trainer reads the
-    page: the garbage of at most one build waits for it.
+    collection (`job`) at most `delay` seconds after each build, while the trainer reads
+    the page: the garbage of the builds of at most `delay` seconds waits for it.
     """
 
     def __init__(self, job: Callable[[], None] = gc.collect, delay: float = 1.0) -> None:
@@ -322,8 +322,11 @@ class CycleCollector:
         gc.disable()
 
     def after_build(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()  # a build started and ended meanwhile: one collection will do
+        if self.timer is not None and self.timer.is_alive():
+            # One is due already: it runs at its time (after the build running then, if
+            # any), not later. Postponed at every save instead, it never ran while saves
+            # came faster than `delay` (an editor's auto-save), and memory grew.
+            return
         self.timer = threading.Timer(self.delay, self.job)
         self.timer.daemon = True
         self.timer.start()
