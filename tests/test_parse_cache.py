@@ -191,3 +191,21 @@ def test_a_cache_that_is_no_file_or_too_big_is_ignored_without_waiting(kind: str
     store = ParseCache(folder)
     assert store.ignored is not None and store._old == {}
     assert _load(project) == _load(project)
+
+
+def test_a_file_with_a_warning_is_not_read_again_to_locate_it(tmp_path: Path) -> None:
+    """A warning recurs at every build (a date in the future): the lines and columns of a
+    file with located problems are kept with it, so the next build reads nothing again."""
+    project = tmp_path / "project"
+    (project / "playbooks").mkdir(parents=True)
+    shutil.copy(FIXTURES / "warnings" / "future-date.yaml", project / "playbooks")
+    cold = _load(project)
+    assert cold[1] and all(":" in w for w in cold[1])
+    reads: list[str] = []
+    original = load.parse_text
+    load.parse_text = lambda text: reads.append(text) or original(text)  # type: ignore[assignment,func-returns-value]
+    try:
+        assert _load(project) == cold
+    finally:
+        load.parse_text = original  # type: ignore[assignment]
+    assert reads == []

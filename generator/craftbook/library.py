@@ -276,6 +276,10 @@ def check_file(
     if isinstance(loaded, Diagnostic):
         return Checked(name, None, (loaded,), claimed_id(path, loaded))
     doc, diagnostics = validate_document(loaded, today=today)
+    if diagnostics and parsed is not None and loaded.cache_key is not None:
+        # Located problems read the file's lines and columns; kept, the next build need
+        # not read the file again to locate the same ones (a warning recurs every build).
+        parsed.keep_marks(loaded.cache_key, loaded.source)
     if doc is None:
         return Checked(name, None, tuple(diagnostics), claimed_id(path, loaded))
     return Checked(name, Entry(doc, loaded), tuple(diagnostics))

@@ -99,6 +99,7 @@ class LoadedFile:
     name: str  # relative to the library root, with forward slashes
     data: dict[str, Any]
     source: SourceMap
+    cache_key: str | None = None  # its key in the parse cache it was read through, if any
 
 
 class LoadError(Exception):
@@ -938,6 +939,7 @@ class ParsedFiles(Protocol):
     def key_of(self, raw: bytes) -> str: ...
     def get(self, key: str, text: str) -> tuple[dict[str, Any], SourceMap] | None: ...
     def put(self, key: str, data: dict[str, Any], source: SourceMap) -> None: ...
+    def keep_marks(self, key: str, source: SourceMap) -> None: ...
 
 
 def load_file(
@@ -954,6 +956,7 @@ def load_file(
             )
         raw = path.read_bytes()
         text = decode(raw)
+        key = None
         if parsed is None:
             data, source = parse_text(text)
         else:
@@ -970,4 +973,4 @@ def load_file(
         return Diagnostic(
             name, 1, 1, f"cannot read file: {exc.strerror or exc}; check that it exists and that the build may read it"
         )
-    return LoadedFile(path=path, name=name, data=data, source=source)
+    return LoadedFile(path=path, name=name, data=data, source=source, cache_key=key)

@@ -14,9 +14,10 @@ each file, under a hash of its bytes,
 Only files the reader had nothing to say about are kept (no notes: no duplicate key, no
 refused character, …), and only plain values (text, whole and decimal numbers, true/false,
 null, dates; keys text or whole numbers): anything else is read again each time. The
-lines and columns of values (`SourceMap.values`, `keys`) are not kept: they are needed only
-to locate a problem, and `LazySourceMap` reads the file's text again the first time one
-is asked for, which gives what the first reading gave.
+lines and columns of values (`SourceMap.values`, `keys`) are needed only to locate a
+problem, so they are kept only for files that had one (`keep_marks`: a warning recurs
+at every build); for the others `LazySourceMap` reads the file's text again the first
+time one is asked for (a cross-file problem), which gives what the first reading gave.
 
 The file is read and written as every cache file is (craftbook.cache_file): plain JSON,
 bounded, atomic; a file of another layout or stamp is ignored whole, an entry is checked
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache_file import BadCache, encode_json, read_json, write_atomically
-from .load import KeyPath, Scalar, SourceMap
+from .load import KeyPath, LoadError, Mark, Scalar, SourceMap
 
 log = logging.getLogger("mkdocs.plugins.craftbook")
 
@@ -123,6 +124,7 @@ class ParseCache:
             data = _decode(stored["data"])
             scalars = _decode_scalars(stored["scalars"])
             key_scalars = _decode_scalars(stored["key_scalars"])
+            marks = _decode_marks(stored["marks"]) if "marks" in stored else None
         except (BadCache, ValueError, TypeError, KeyError, RecursionError):
             self.misses += 1
             self._added = True  # the bad entry goes with the next save
@@ -132,7 +134,7 @@ class ParseCache:
             return None
         self.hits += 1
         self._kept[key] = stored
-        return data, LazySourceMap(text, scalars=scalars, key_scalars=key_scalars)
+        return data, LazySourceMap(text, scalars=scalars, key_scalars=key_scalars, marks=marks)
 
     def put(self, key: str, data: dict[str, Any], source: SourceMap) -> None:
         """Keep what reading a file gave, if the reader had nothing to say about it and
@@ -148,6 +150,22 @@ class ParseCache:
         except (_NotPlain, RecursionError):
             return
         self._kept[key] = stored
+        self._added = True
+
+    def keep_marks(self, key: str, source: SourceMap) -> None:
+        """Keep the line and column of every value and key of a kept file too: one with
+        problems to locate (warnings recur at every build) then need not be read again."""
+        stored = self._kept.get(key)
+        if stored is None or "marks" in stored:
+            return
+        try:
+            marks = [[list(p), m.line, m.column, 0] for p, m in source.values.items()]
+            marks += [[list(p), m.line, m.column, 1] for p, m in source.keys.items()]
+            if not all(type(k) in (str, int) for item in marks for k in item[0]):
+                return
+        except LoadError:
+            return  # the text no longer parses as it did: leave it to be read again
+        self._kept[key] = {**stored, "marks": marks}
         self._added = True
 
     def save(self) -> bool:
@@ -167,13 +185,22 @@ class LazySourceMap(SourceMap):
     """A cached file's source map: its typed scalars at hand, the line and column of
     every value read from its text the first time one is asked for (to locate a problem)."""
 
-    def __init__(self, text: str, *, scalars: dict[KeyPath, Scalar], key_scalars: dict[KeyPath, Scalar]) -> None:
+    def __init__(
+        self,
+        text: str,
+        *,
+        scalars: dict[KeyPath, Scalar],
+        key_scalars: dict[KeyPath, Scalar],
+        marks: tuple[dict[KeyPath, Mark], dict[KeyPath, Mark]] | None = None,
+    ) -> None:
         # Not SourceMap's own __init__: `values` and `keys` are properties here.
         self.scalars = scalars
         self.key_scalars = key_scalars
         self.notes = []  # only files without notes are kept
         self._text = text
         self._full: SourceMap | None = None
+        if marks is not None:  # kept by an earlier build (`ParseCache.keep_marks`)
+            self._full = SourceMap(values=marks[0], keys=marks[1])
 
     def _read(self) -> SourceMap:
         if self._full is None:
@@ -268,10 +295,27 @@ def _decode_scalars(raw: Any) -> dict[KeyPath, Scalar]:
     return table
 
 
+def _decode_marks(raw: Any) -> tuple[dict[KeyPath, Mark], dict[KeyPath, Mark]]:
+    if type(raw) is not list:
+        raise BadCache("marks: not a list")
+    values: dict[KeyPath, Mark] = {}
+    keys: dict[KeyPath, Mark] = {}
+    for item in raw:
+        if type(item) is not list or len(item) != 4:
+            raise BadCache("marks: an item is not [path, line, column, is a key]")
+        path, line, column, is_key = item
+        if type(path) is not list or not all(type(p) in (str, int) for p in path):
+            raise BadCache("marks: a path is not a list of keys")
+        if type(line) is not int or type(column) is not int or line < 1 or column < 1 or is_key not in (0, 1):
+            raise BadCache("marks: line, column or kind of the wrong type")
+        (keys if is_key else values)[tuple(path)] = Mark(line, column)
+    return values, keys
+
+
 def _well_formed(stored: Any) -> bool:
     return (
         type(stored) is dict
-        and stored.keys() == {"data", "scalars", "key_scalars"}
+        and stored.keys() - {"marks"} == {"data", "scalars", "key_scalars"}
         and type(stored["data"]) is dict
         and type(stored["scalars"]) is list
         and type(stored["key_scalars"]) is list
