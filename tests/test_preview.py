@@ -302,3 +302,13 @@ def test_new_words_reach_the_search_cache_between_builds_not_during_them(served:
     assert word not in cache.read_text(encoding="utf-8")
     served.builds.between_builds()
     assert word in cache.read_text(encoding="utf-8")
+    assert served.builds.analyser_ready  # loaded once a good build has been served
+
+
+def test_kiwi_is_loaded_between_builds_so_the_first_new_word_does_not_wait_for_it(served: Served) -> None:
+    """The first save with a word no build has seen used to wait 2 s for Kiwi's model."""
+    from craftbook import search
+
+    served.builds.between_builds()
+    assert served.builds.analyser_ready
+    assert search._kiwi.cache_info().currsize == 1

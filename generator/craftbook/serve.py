@@ -360,14 +360,19 @@ class SiteBuilds:
         self.problems: str | None = None
         self.moved: list[str] | None = None  # the files the last partial build changed (None: a whole build)
         self.lock = threading.Lock()  # a build, or the work between builds (another thread)
+        self.analyser_ready = False
 
     def between_builds(self) -> None:
         """What waits until after a build, off the wait for the preview: the search
         cache's new words written down (a `craftbook build` meanwhile, or the next serve,
-        then need not analyse them again) and one full collection of cyclic garbage."""
+        then need not analyse them again), one full collection of cyclic garbage, and,
+        once, Kiwi's model loaded for the first new word."""
         with self.lock:
             search.save_live_caches()
             gc.collect()
+            if not self.analyser_ready and self.problems is None:
+                # Once, after the first good build, while the trainer looks at the page.
+                self.analyser_ready = search.preload_analyser()
 
     def _watch_folders(self, plugin: Any, config: Any) -> None:
         """Watch the template and theme override folders mkdocs.yml names now (it may
