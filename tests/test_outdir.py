@@ -321,3 +321,19 @@ def test_a_killed_build_leaves_folders_the_next_build_removes(project: Path) -> 
     build(BuildOptions(config_file=project / "mkdocs.yml", out=out))
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
     assert list((project / ".craftbook").glob("build-*")) == []
+
+
+def test_generate_again_says_how_many_files_changed_since_the_last_run(project: Path) -> None:
+    """generate replaces its folder whole; the count it prints is against the last run's
+    folder, so an unchanged library says 0 (it said every file)."""
+    out = project / "md"
+    code, first = cli(project, "generate", "--out", str(out))
+    total = int(re.search(r"(\d+) files in", first).group(1))  # type: ignore[union-attr]
+    assert code == 0 and f"({total} changed)" in first
+    code, again = cli(project, "generate", "--out", str(out))
+    assert code == 0 and f"{total} files in" in again and "(0 changed)" in again
+    script = sorted((project / "playbooks").rglob("*.yaml"))[0]
+    script.write_text(script.read_text(encoding="utf-8").replace("title: ", "title: 고친 ", 1), encoding="utf-8")
+    code, edited = cli(project, "generate", "--out", str(out))
+    changed = int(re.search(r"\((\d+) changed\)", edited).group(1))  # type: ignore[union-attr]
+    assert code == 0 and 0 < changed < total

@@ -92,8 +92,19 @@ def generate_markdown(
         _add_pages_and_assets(folder, options.docs_dir)
         # After generate, which keeps only what it wrote: the marker says the folder is ours.
         (folder / GENERATED_MARKER).write_text("Written by craftbook generate; the next run replaces it whole.\n")
+        had = out.exists()
         swap_in(folder, out)
-    return result
+        # The folder was replaced whole; what changed is told against the previous one,
+        # which the swap left in `folder` (removed on the way out).
+        changed = sum(1 for rel in result.files if not had or _differs(out / rel, folder / rel))
+    return replace(result, written=changed)
+
+
+def _differs(new: Path, old: Path) -> bool:
+    try:
+        return new.read_bytes() != old.read_bytes()
+    except OSError:
+        return True
 
 
 def _add_pages_and_assets(folder: Path, docs_dir: Path) -> None:
