@@ -233,7 +233,7 @@ def measure(size: int, work: Path, with_plain: bool, repeat: int = 1) -> Row:
     config = project_config(folder, playbooks)
     site = folder / "site"
     shutil.rmtree(folder / ".craftbook", ignore_errors=True)
-    print(f"· {size:,} documents: Craftbook build, no search cache …", flush=True)
+    print(f"· {size:,} documents: Craftbook build, no cache …", flush=True)
     cold = run_worker("craftbook", {"config": str(config), "site": str(site)}, work)
     plain = folder / "plain"
     plain_config = plain_project(playbooks, plain) if with_plain else None
@@ -241,7 +241,7 @@ def measure(size: int, work: Path, with_plain: bool, repeat: int = 1) -> Row:
     plain_runs: list[Run] = []
     row: Row | None = None
     for n in range(1, repeat + 1):
-        print(f"· {size:,} documents: Craftbook build again, search cache kept ({n}/{repeat}) …", flush=True)
+        print(f"· {size:,} documents: Craftbook build again, caches kept ({n}/{repeat}) …", flush=True)
         # Into a new folder, as plain MkDocs builds and as CI does (a fresh checkout): the
         # time to delete the previous site is not the build's.
         shutil.rmtree(site)
