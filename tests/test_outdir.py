@@ -337,3 +337,11 @@ def test_generate_again_says_how_many_files_changed_since_the_last_run(project: 
     code, edited = cli(project, "generate", "--out", str(out))
     changed = int(re.search(r"\((\d+) changed\)", edited).group(1))  # type: ignore[union-attr]
     assert code == 0 and 0 < changed < total
+    # A removed document: its page is gone, which is a change too.
+    before = {p for p in out.rglob("*") if p.is_file()}
+    script.unlink()
+    code, removed = cli(project, "generate", "--out", str(out))
+    after = {p for p in out.rglob("*") if p.is_file()}
+    gone = len(before - after)
+    differ = int(re.search(r"\((\d+) changed\)", removed).group(1))  # type: ignore[union-attr]
+    assert code == 0 and gone >= 1 and differ >= gone + 1

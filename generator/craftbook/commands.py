@@ -94,10 +94,19 @@ def generate_markdown(
         (folder / GENERATED_MARKER).write_text("Written by craftbook generate; the next run replaces it whole.\n")
         had = out.exists()
         swap_in(folder, out)
-        # The folder was replaced whole; what changed is told against the previous one,
-        # which the swap left in `folder` (removed on the way out).
-        changed = sum(1 for rel in result.files if not had or _differs(out / rel, folder / rel))
+        # The folder was replaced whole; what changed (written, changed or removed) is
+        # told against the previous one, which the swap left in `folder` (removed on the
+        # way out).
+        if had:
+            new, old = _files_in(out), _files_in(folder)
+            changed = sum(1 for rel in new | old if _differs(out / rel, folder / rel))
+        else:
+            changed = len(result.files)
     return replace(result, written=changed)
+
+
+def _files_in(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
 def _differs(new: Path, old: Path) -> bool:

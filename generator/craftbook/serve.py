@@ -296,8 +296,13 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
                 echo("Stopped.")
             finally:
                 collector.stop()
+                if builds.preload is not None:
+                    builds.preload.cancel()
                 server.shutdown()
                 config.plugins.on_shutdown()
+
+
+PRELOAD_AFTER = 4.0  # seconds after the first good build's work between builds
 
 
 class CycleCollector:
@@ -361,6 +366,7 @@ class SiteBuilds:
         self.moved: list[str] | None = None  # the files the last partial build changed (None: a whole build)
         self.lock = threading.Lock()  # a build, or the work between builds (another thread)
         self.analyser_ready = False
+        self.preload: threading.Timer | None = None
 
     def between_builds(self) -> None:
         """What waits until after a build, off the wait for the preview: the search
@@ -370,9 +376,17 @@ class SiteBuilds:
         with self.lock:
             search.save_live_caches()
             gc.collect()
-            if not self.analyser_ready and self.problems is None:
-                # Once, after the first good build, while the trainer looks at the page.
-                self.analyser_ready = search.preload_analyser()
+            if not self.analyser_ready and self.problems is None and self.preload is None:
+                # Once, a few seconds after the first good build: not while the browser
+                # loads its first page (loading holds the interpreter about 2 s), and
+                # before the trainer's first save, most likely.
+                self.preload = threading.Timer(PRELOAD_AFTER, self._preload_analyser)
+                self.preload.daemon = True
+                self.preload.start()
+
+    def _preload_analyser(self) -> None:
+        with self.lock:
+            self.analyser_ready = search.preload_analyser()
 
     def _watch_folders(self, plugin: Any, config: Any) -> None:
         """Watch the template and theme override folders mkdocs.yml names now (it may
