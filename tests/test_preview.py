@@ -71,6 +71,7 @@ def served(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
     session.build()
     assert session.builds.problems is None
     yield session
+    session.builds.close()  # as serve does when it stops: no preload left to fire later
 
 
 def _full_build(project: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> dict[str, bytes]:

@@ -296,8 +296,7 @@ def serve(config_file: Path, dev_addr: str | None, *, echo: Callable[[str], None
                 echo("Stopped.")
             finally:
                 collector.stop()
-                if builds.preload is not None:
-                    builds.preload.cancel()
+                builds.close()
                 server.shutdown()
                 config.plugins.on_shutdown()
 
@@ -383,6 +382,11 @@ class SiteBuilds:
                 self.preload = threading.Timer(PRELOAD_AFTER, self._preload_analyser)
                 self.preload.daemon = True
                 self.preload.start()
+
+    def close(self) -> None:
+        """No more work between builds (serving stops): a pending preload is dropped."""
+        if self.preload is not None:
+            self.preload.cancel()
 
     def _preload_analyser(self) -> None:
         with self.lock:
