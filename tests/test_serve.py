@@ -253,7 +253,7 @@ def test_the_cycle_collector_runs_between_builds_not_inside_them() -> None:
             collector.after_build()
             time.sleep(0.02)
         assert gc.get_stats()[2]["collections"] > before
-        assert time.monotonic() - started < 1
+        assert time.monotonic() - started < 3  # the old code put it off for as long as saves came
     finally:
         collector.stop()
     assert gc.isenabled()
