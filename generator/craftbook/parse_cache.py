@@ -161,7 +161,7 @@ class ParseCache:
         try:
             marks = [[list(p), m.line, m.column, 0] for p, m in source.values.items()]
             marks += [[list(p), m.line, m.column, 1] for p, m in source.keys.items()]
-            if not all(type(k) in (str, int) for item in marks for k in item[0]):
+            if not all(_plain_path(item[0]) for item in marks):
                 return
         except LoadError:
             return  # the text no longer parses as it did: leave it to be read again
@@ -232,7 +232,7 @@ def _encode(value: Any) -> Any:
     if kind is dict:
         if all(type(k) is str and not k.startswith("$") for k in value):
             return {k: _encode(v) for k, v in value.items()}
-        if not all(type(k) in (str, int) for k in value):
+        if not _plain_path(value):
             raise _NotPlain
         return {"$m": [[k, _encode(v)] for k, v in value.items()]}
     if kind is dt.date:
@@ -273,42 +273,48 @@ def _decode(value: Any) -> Any:
 def _encode_scalars(table: dict[KeyPath, Scalar]) -> list[Any]:
     out = []
     for path, scalar in table.items():
-        if not all(type(p) in (str, int) for p in path):
+        if not _plain_path(path):
             raise _NotPlain
         out.append([list(path), scalar.text, scalar.tag, scalar.quoted])
     return out
 
 
-def _decode_scalars(raw: Any) -> dict[KeyPath, Scalar]:
+def _plain_path(keys: Any) -> bool:
+    """Keys this cache keeps (of a path, or of a mapping): text or whole numbers only."""
+    return all(type(k) in (str, int) for k in keys)
+
+
+def _records(raw: Any, what: str, fields: str) -> list[tuple[KeyPath, Any, Any, Any]]:
+    """A list of `[path, a, b, c]` records, checked as far as their paths go."""
     if type(raw) is not list:
-        raise BadCache("scalars: not a list")
-    table: dict[KeyPath, Scalar] = {}
+        raise BadCache(f"{what}: not a list")
+    records = []
     for item in raw:
         if type(item) is not list or len(item) != 4:
-            raise BadCache("scalars: an item is not [path, text, tag, quoted]")
-        path, text, tag, quoted = item
-        if type(path) is not list or not all(type(p) in (str, int) for p in path):
-            raise BadCache("scalars: a path is not a list of keys")
+            raise BadCache(f"{what}: an item is not [path, {fields}]")
+        path, a, b, c = item
+        if type(path) is not list or not _plain_path(path):
+            raise BadCache(f"{what}: a path is not a list of keys")
+        records.append((tuple(path), a, b, c))
+    return records
+
+
+def _decode_scalars(raw: Any) -> dict[KeyPath, Scalar]:
+    table: dict[KeyPath, Scalar] = {}
+    for path, text, tag, quoted in _records(raw, "scalars", "text, tag, quoted"):
         if type(text) is not str or type(tag) is not str or type(quoted) is not bool:
             raise BadCache("scalars: text, tag or quoted of the wrong type")
-        table[tuple(path)] = Scalar(text, tag, quoted)
+        table[path] = Scalar(text, tag, quoted)
     return table
 
 
 def _decode_marks(raw: Any) -> tuple[dict[KeyPath, Mark], dict[KeyPath, Mark]]:
-    if type(raw) is not list:
-        raise BadCache("marks: not a list")
     values: dict[KeyPath, Mark] = {}
     keys: dict[KeyPath, Mark] = {}
-    for item in raw:
-        if type(item) is not list or len(item) != 4:
-            raise BadCache("marks: an item is not [path, line, column, is a key]")
-        path, line, column, is_key = item
-        if type(path) is not list or not all(type(p) in (str, int) for p in path):
-            raise BadCache("marks: a path is not a list of keys")
+    for path, line, column, is_key in _records(raw, "marks", "line, column, is a key"):
         if type(line) is not int or type(column) is not int or line < 1 or column < 1 or is_key not in (0, 1):
             raise BadCache("marks: line, column or kind of the wrong type")
-        (keys if is_key else values)[tuple(path)] = Mark(line, column)
+        (keys if is_key else values)[path] = Mark(line, column)
     return values, keys
 
 
