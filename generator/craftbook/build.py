@@ -16,8 +16,6 @@ from .errors import BuildError, CraftbookError, ValidationFailed
 from .outdir import SITE_MARKER, clean_stale, guard, staging, swap_in
 from .pipeline import WORK_DIR, GenerateOptions
 
-SCRATCH = WORK_DIR  # the project's working folder (.craftbook, git-ignored), beside mkdocs.yml
-
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -77,13 +75,13 @@ def build(options: BuildOptions) -> Path:
                 ("the project", project),
                 ("the library", generate_options.playbooks),
                 ("the docs folder", generate_options.docs_dir),
-                ("Craftbook's working folder (its caches)", project / SCRATCH),
+                ("Craftbook's working folder (its caches)", project / WORK_DIR),
             ],
         )
         # The generated Markdown stays in memory (the plugin hands MkDocs the pages as
         # files of its own). Earlier versions wrote it under .craftbook/build-…: a folder a
         # killed build of theirs left is removed here.
-        clean_stale(project / SCRATCH, "build-")
+        clean_stale(project / WORK_DIR, "build-")
         with staging(out, SITE_MARKER) as folder, overridden(overrides):
             config["site_dir"] = str(folder)
             # Validate before MkDocs starts: MkDocs turns a plugin's exception into a bare

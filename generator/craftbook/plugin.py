@@ -82,7 +82,6 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         self.project: Path | None = None
         self.edit_base: str | None = None
         self.generated: set[str] = set()
-        self.in_memory: set[str] = set()  # generated files MkDocs takes from memory (one-shot builds)
         # Set by `craftbook serve` (craftbook.preview): rebuild only what changed.
         self.preview: preview.Preview | None = None
         self.nav: Any = None
@@ -202,7 +201,6 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.out is not None
         contents, self.contents = self.contents, None  # the File objects hold them now
-        self.in_memory = set(contents) if contents is not None else set()
         for rel in self.files:
             if contents is not None:
                 files.append(File.generated(config, rel, content=contents[rel]))
@@ -218,8 +216,8 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         return files
 
     def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
-        if page.file.src_uri not in self.in_memory:
-            return None  # MkDocs reads the file
+        if page.file.abs_src_path is not None or page.file.src_uri not in self.generated:
+            return None  # MkDocs reads the file (or another plugin's content)
         # Handed over, not copied: the page keeps its Markdown (without the front matter,
         # a second string) and the file forgets its own, one copy as when read from disk.
         source = page.file.content_string
@@ -309,7 +307,7 @@ class CraftbookPlugin(BasePlugin[CraftbookConfig]):
         cache_dir = self.project / CACHE_DIR if self.project else None
         if self.preview is not None and cache_dir is not None:
             # craftbook serve: one cache in memory for every rebuild, written after a whole
-            # build, after new words and on the way out, not after every save.
+            # build, between builds and on the way out, not after every save.
             cache = search.live_cache(cache_dir)
             search.augment_site(site, pages, cache=cache, index=index)
             if not self.preview.partial:
